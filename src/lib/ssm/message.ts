@@ -1,0 +1,181 @@
+// ClientMessage codec (ssm-protocol.md §4): bytes <-> message, pure, never throws on bad input.
+import { createHash, randomUUID } from "node:crypto";
+
+export const HEADER_LENGTH = 116; // offset of PayloadLength; the payload starts at HL + 4
+const TYPE_FIELD = 32;
+const MIN_FRAME = 120;
+const EMPTY_DIGEST = createHash("sha256").digest();
+
+export const MessageType = {
+  InputStreamData: "input_stream_data",
+  OutputStreamData: "output_stream_data",
+  Acknowledge: "acknowledge",
+  ChannelClosed: "channel_closed",
+  StartPublication: "start_publication",
+  PausePublication: "pause_publication",
+} as const;
+
+export const PayloadType = {
+  Unset: 0,
+  Output: 1,
+  Error: 2,
+  Size: 3,
+  Parameter: 4,
+  HandshakeRequest: 5,
+  HandshakeResponse: 6,
+  HandshakeComplete: 7,
+  EncChallengeRequest: 8,
+  EncChallengeResponse: 9,
+  Flag: 10,
+  StdErr: 11,
+  ExitCode: 12,
+} as const;
+
+export const Flag = { DisconnectToPort: 1, TerminateSession: 2, ConnectToPortError: 3 } as const;
+
+export interface ClientMessage {
+  messageType: string;
+  schemaVersion: number;
+  /** Unix epoch milliseconds. */
+  createdDate: number;
+  sequenceNumber: number;
+  flags: bigint;
+  /** Canonical lowercase UUID string (un-swapped). */
+  messageId: string;
+  payloadType: number;
+  payload: Buffer;
+}
+
+export type DecodeResult = { ok: true; message: ClientMessage } | { ok: false; reason: string };
+
+export function newMessage(fields: Partial<ClientMessage> & Pick<ClientMessage, "messageType">): ClientMessage {
+  return {
+    schemaVersion: 1,
+    createdDate: Date.now(),
+    sequenceNumber: 0,
+    flags: 0n,
+    messageId: randomUUID(),
+    payloadType: PayloadType.Unset,
+    payload: Buffer.alloc(0),
+    ...fields,
+  };
+}
+
+export function encodeMessage(m: ClientMessage): Buffer {
+  const type = Buffer.from(m.messageType, "ascii");
+  if (type.length === 0 || type.length > TYPE_FIELD) throw new Error(`message type must be 1-32 bytes: ${m.messageType}`);
+  const out = Buffer.alloc(MIN_FRAME + m.payload.length);
+  out.writeUInt32BE(HEADER_LENGTH, 0);
+  out.fill(0x20, 4, 4 + TYPE_FIELD);
+  type.copy(out, 4);
+  out.writeUInt32BE(m.schemaVersion, 36);
+  out.writeBigUInt64BE(BigInt(m.createdDate), 40);
+  out.writeBigInt64BE(BigInt(m.sequenceNumber), 48);
+  out.writeBigUInt64BE(m.flags, 56);
+  writeMessageId(out, 64, m.messageId);
+  (m.payload.length ? createHash("sha256").update(m.payload).digest() : EMPTY_DIGEST).copy(out, 80);
+  out.writeUInt32BE(m.payloadType, 112);
+  out.writeUInt32BE(m.payload.length, 116);
+  m.payload.copy(out, MIN_FRAME);
+  return out;
+}
+
+/**
+ * Decodes one frame. Follows the official client's validation (§4.2): publication messages skip checks;
+ * otherwise HL, type and CreatedDate must be set and the digest must cover everything after the header.
+ * The payload is copied so callers may keep it after the socket reuses its buffer (§15 item 15).
+ */
+export function decodeMessage(frame: Buffer): DecodeResult {
+  if (frame.length < 4) return { ok: false, reason: "frame shorter than its header length field" };
+  const hl = frame.readUInt32BE(0);
+  if (frame.length < MIN_FRAME) return { ok: false, reason: `frame of ${frame.length} bytes is shorter than a header` };
+  const messageType = frame
+    .subarray(4, 4 + TYPE_FIELD)
+    .toString("latin1")
+    .replace(/\0/g, "")
+    .trim();
+  const isPublication = messageType === MessageType.StartPublication || messageType === MessageType.PausePublication;
+  const payloadStart = hl + 4;
+  if (!isPublication) {
+    if (hl === 0) return { ok: false, reason: "header length is 0" };
+    if (!messageType) return { ok: false, reason: "message type is empty" };
+  }
+  if (payloadStart < MIN_FRAME || payloadStart > frame.length) {
+    if (!isPublication) return { ok: false, reason: `header length ${hl} does not fit a ${frame.length}-byte frame` };
+  }
+  const createdDate = Number(frame.readBigUInt64BE(40));
+  if (!isPublication && createdDate === 0) return { ok: false, reason: "created date is 0" };
+  const payloadLength = frame.readUInt32BE(116);
+  const start = Math.min(Math.max(payloadStart, MIN_FRAME), frame.length);
+  const rest = frame.subarray(start);
+  if (!isPublication && payloadLength !== 0) {
+    const digest = createHash("sha256").update(rest).digest();
+    if (!digest.equals(frame.subarray(80, 112))) return { ok: false, reason: "payload digest mismatch" };
+  }
+  const payload = Buffer.from(rest.subarray(0, Math.min(payloadLength, rest.length)));
+  return {
+    ok: true,
+    message: {
+      messageType,
+      schemaVersion: frame.readUInt32BE(36),
+      createdDate,
+      sequenceNumber: Number(frame.readBigInt64BE(48)),
+      flags: frame.readBigUInt64BE(56),
+      messageId: readMessageId(frame, 64),
+      payloadType: frame.readUInt32BE(112),
+      payload,
+    },
+  };
+}
+
+/** Wire order is the UUID's low half, then its high half (§4.1). */
+function writeMessageId(out: Buffer, at: number, id: string): void {
+  const hex = id.replace(/-/g, "");
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new Error(`invalid message id: ${id}`);
+  const bytes = Buffer.from(hex, "hex");
+  bytes.copy(out, at, 8, 16);
+  bytes.copy(out, at + 8, 0, 8);
+}
+
+function readMessageId(frame: Buffer, at: number): string {
+  const hex = Buffer.concat([frame.subarray(at + 8, at + 16), frame.subarray(at, at + 8)]).toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function flagPayload(flag: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(flag, 0);
+  return b;
+}
+
+export interface AcknowledgeContent {
+  AcknowledgedMessageType: string;
+  AcknowledgedMessageId: string;
+  AcknowledgedMessageSequenceNumber: number;
+  IsSequentialMessage: boolean;
+}
+
+/** The acknowledge message for `m` (§7.2): seq 0, flags 3, payload type 0. */
+export function ackFor(m: ClientMessage): ClientMessage {
+  const content: AcknowledgeContent = {
+    AcknowledgedMessageType: m.messageType,
+    AcknowledgedMessageId: m.messageId,
+    AcknowledgedMessageSequenceNumber: m.sequenceNumber,
+    IsSequentialMessage: true,
+  };
+  return newMessage({
+    messageType: MessageType.Acknowledge,
+    flags: 3n,
+    payloadType: PayloadType.Unset,
+    payload: Buffer.from(JSON.stringify(content)),
+  });
+}
+
+export function parseAck(m: ClientMessage): AcknowledgeContent | undefined {
+  try {
+    const v = JSON.parse(m.payload.toString("utf8")) as AcknowledgeContent;
+    return typeof v.AcknowledgedMessageSequenceNumber === "number" ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}

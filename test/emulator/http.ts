@@ -1,0 +1,96 @@
+// The emulator's HTTP plumbing: one loopback server, services tried in order, every request logged (secrets redacted).
+import type { IncomingHttpHeaders } from "node:http";
+
+export interface EmulatorRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface EmulatorResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Service and operation, for the request log and for fault matching. */
+  service: string;
+  operation: string;
+  /** The parsed request to log; redacted before it is stored. */
+  logged?: unknown;
+}
+
+/** A service answers the requests it owns and returns undefined for the rest. */
+export type Service = (req: EmulatorRequest) => Promise<EmulatorResponse | undefined> | EmulatorResponse | undefined;
+
+/** Identifies a request before it is handled, so faults can be injected for it. */
+export type Classifier = (req: EmulatorRequest) => { service: string; operation: string } | undefined;
+
+export interface LogEntry {
+  at: number;
+  service: string;
+  operation: string;
+  method: string;
+  path: string;
+  status: number;
+  errorType?: string;
+  request?: unknown;
+  fault?: string;
+}
+
+export interface Fault {
+  service: string;
+  operation?: string;
+  /** How many matching requests it affects; Infinity for all. */
+  times: number;
+  /** Added latency before answering (ms). */
+  delayMs?: number;
+  /** Answer with this error instead of the real handler. */
+  status?: number;
+  errorType?: string;
+  /** Error body; defaults to a REST-JSON {message}. */
+  body?: string;
+  /** Destroy the socket without an answer (a dead network). */
+  dropConnection?: boolean;
+}
+
+const SECRET_KEYS =
+  /^(accessToken|refreshToken|clientSecret|deviceCode|code|codeVerifier|TokenValue|tokenValue|secretAccessKey|sessionToken|SecretAccessKey|SessionToken|idToken|authorization|x-amz-sso_bearer_token|x-amz-security-token)$/i;
+
+/** Replaces secret values with a fixed marker, recursively. */
+export function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.test(k) && v ? "<redacted>" : redact(v);
+    return out;
+  }
+  return value;
+}
+
+export function json(
+  service: string,
+  operation: string,
+  status: number,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): EmulatorResponse {
+  return {
+    service,
+    operation,
+    status,
+    headers: { "content-type": "application/json", ...headers },
+    body: payload === undefined ? "" : JSON.stringify(payload),
+  };
+}
+
+/** An AWS REST-JSON / JSON 1.1 error: the x-amzn-ErrorType header is what SDKs map to an exception. */
+export function awsError(
+  service: string,
+  operation: string,
+  status: number,
+  errorType: string,
+  body: Record<string, unknown>,
+): EmulatorResponse {
+  return json(service, operation, status, body, { "x-amzn-errortype": errorType });
+}

@@ -1,0 +1,124 @@
+// When to refresh an SSO session and what state to show for it: pure functions of time, settings and facts on disk.
+import type { Settings } from "../settings";
+
+/** What the UI, the CLI and the tunnel worker show for a session (and so for each of its profiles). */
+export type TokenState = "valid" | "expiring" | "refreshing" | "auth-required" | "expired" | "signed-out";
+
+/** Backoff after a failed (transient) refresh: 60 s doubling per failure, capped at 15 min. */
+export const BACKOFF_BASE_MS = 60_000;
+export const BACKOFF_CAP_MS = 15 * 60_000;
+
+/** At most one attempt per session per minute, whatever the outcome (botocore's 60 s; §12). */
+export const MIN_ATTEMPT_GAP_MS = 60_000;
+
+export function backoffMs(failures: number): number {
+  if (failures <= 0) return 0;
+  return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures - 1, 20));
+}
+
+/** The parts of a cached token the policy looks at (no secrets). */
+export interface TokenFacts {
+  expiresAt: number;
+  /** clientId, clientSecret and refreshToken are all present. */
+  hasRefreshData: boolean;
+  registrationExpiresAt?: number;
+  /** Short hash of the token, to tell whether a recorded failure is about this token or an older one. */
+  fingerprint: string;
+}
+
+/** What earlier attempts left behind (persisted in sso-status.json, shared by every process). */
+export interface AttemptHistory {
+  /** Transient failures in a row. */
+  failures: number;
+  lastAttemptAt?: number;
+  /** No automatic attempt before this (backoff). */
+  nextAttemptAt?: number;
+  /** A refresh was refused in a way only a login fixes; only counts while the token is still this one. */
+  authRequired?: { reason: string; fingerprint: string; at: number };
+}
+
+export type CacheFacts =
+  { state: "ok"; token: TokenFacts } | { state: "missing" } | { state: "corrupt"; reason: string };
+
+export interface PolicyInput {
+  now: number;
+  settings: Pick<Settings, "autoRefresh" | "refreshThresholdMs">;
+  /** The session can refresh at all: sso-session style with registration scopes. */
+  sessionCanRefresh: boolean;
+  cache: CacheFacts;
+  history?: AttemptHistory;
+  /** A refresh of this session is running now (in this process or, by its lock file, in another). */
+  inFlight?: boolean;
+  /** User asked explicitly (`stormtunnel refresh --force`): ignore threshold, auto-refresh switch and backoff. */
+  force?: boolean;
+}
+
+export interface Decision {
+  state: TokenState;
+  /** Call CreateToken(refresh_token) now. */
+  refresh: boolean;
+  /** Why the state is what it is, or why no refresh happens; shown to the user. */
+  reason?: string;
+  /** When an automatic attempt will be made next (backoff), if one is pending. */
+  retryAt?: number;
+}
+
+/** Why this token cannot be refreshed silently, or undefined when it can. */
+export function cannotRefreshReason(sessionCanRefresh: boolean, token: TokenFacts, now: number): string | undefined {
+  if (!sessionCanRefresh) {
+    return "this profile cannot refresh silently (needs an sso-session with sso_registration_scopes = sso:account:access)";
+  }
+  if (!token.hasRefreshData) return "the cached token has no refresh token or client registration";
+  if (token.registrationExpiresAt === undefined) return "the cached token has no registration expiry";
+  if (token.registrationExpiresAt <= now) return "the client registration has expired";
+  return undefined;
+}
+
+/** The one decision function: state to show and whether to refresh now. */
+export function decide(input: PolicyInput): Decision {
+  const { now, settings, cache, history } = input;
+  if (cache.state === "missing") return { state: "signed-out", refresh: false, reason: "not signed in" };
+  if (cache.state === "corrupt") {
+    return { state: "auth-required", refresh: false, reason: `the token cache file is unreadable (${cache.reason})` };
+  }
+  const token = cache.token;
+  if (input.inFlight) return { state: "refreshing", refresh: false };
+
+  const expired = token.expiresAt <= now;
+  const inWindow = token.expiresAt - now <= settings.refreshThresholdMs;
+  const auth = history?.authRequired?.fingerprint === token.fingerprint ? history.authRequired : undefined;
+  const blocked = cannotRefreshReason(input.sessionCanRefresh, token, now);
+
+  if (input.force) {
+    if (blocked)
+      return { state: expired ? "expired" : inWindow ? "expiring" : "valid", refresh: false, reason: blocked };
+    return { state: expired ? "expired" : inWindow ? "expiring" : "valid", refresh: true };
+  }
+  // A refusal only a login fixes sticks to this token: a new token (login, other tool) clears it.
+  if (auth) return { state: "auth-required", refresh: false, reason: auth.reason };
+  if (!inWindow) return { state: "valid", refresh: false };
+
+  const state: TokenState = expired ? "expired" : "expiring";
+  if (blocked) {
+    // A session that used to refresh and no longer can needs a login; a legacy one simply runs out.
+    const needsLogin = input.sessionCanRefresh && token.hasRefreshData;
+    return { state: needsLogin ? "auth-required" : state, refresh: false, reason: blocked };
+  }
+  if (!settings.autoRefresh) return { state, refresh: false, reason: "automatic refresh is turned off" };
+  const retryAt = Math.max(history?.nextAttemptAt ?? 0, (history?.lastAttemptAt ?? -Infinity) + MIN_ATTEMPT_GAP_MS);
+  if (retryAt > now) {
+    const reason = history?.failures ? "waiting before retrying a failed refresh" : "refreshed less than a minute ago";
+    return { state, refresh: false, reason, retryAt };
+  }
+  return { state, refresh: true };
+}
+
+/** Whether a tunnel can use the token right now (it may still carry an auth-required badge). */
+export function tunnelUsable(cache: CacheFacts, now: number): boolean {
+  return cache.state === "ok" && cache.token.expiresAt > now;
+}
+
+/** When a refresh was refused with invalid_grant the IdP session is over: the current token is the last one. */
+export function idpSessionEndFrom(token: TokenFacts): number {
+  return token.expiresAt;
+}

@@ -1,6 +1,65 @@
-// PLACEHOLDER: replaced by the SSO OIDC emulator.
+// SSO OIDC emulator: the REST-JSON API (RegisterClient, StartDeviceAuthorization, CreateToken) plus the
+// browser pages (/authorize consent, /device verification). Wire format per sso-tokens.md §8.
 import type { EmulatedService, EmulatorContext } from "../context";
-export type OidcControls = Record<string, never>;
-export function createOidcService(_ctx: EmulatorContext): EmulatedService & { controls: OidcControls } {
-  return { name: "sso-oidc", handle: () => undefined, classify: () => undefined, controls: {} };
+import { json, type EmulatorRequest, type EmulatorResponse } from "../http";
+import { authorizeStatus, getAuthorize, postAuthorize } from "./authorize";
+import { createOidcControls, type OidcControls } from "./controls";
+import { startDeviceAuthorization } from "./device";
+import { getDevicePage, postDevicePage } from "./device-page";
+import { OidcError, oidcErrorResponse } from "./errors";
+import { registerClient } from "./register";
+import { createToken, grantKind } from "./token";
+import { parseBody, type Body } from "./validate";
+
+export type { OidcControls } from "./controls";
+
+const SERVICE = "sso-oidc";
+
+function classify(req: EmulatorRequest): { service: string; operation: string } | undefined {
+  const op = (operation: string) => ({ service: SERVICE, operation });
+  if (req.method === "POST" && req.path === "/client/register") return op("RegisterClient");
+  if (req.method === "POST" && req.path === "/device_authorization") return op("StartDeviceAuthorization");
+  // POST /token?aws_iam=t is CreateTokenWithIAM (SigV4), which the emulator does not offer.
+  if (req.method === "POST" && req.path === "/token" && !req.query.has("aws_iam")) return op("CreateToken");
+  if (req.path === "/authorize" || req.path === "/authorize/status") return op("Authorize");
+  if (req.path === "/device" || req.path === "/device/") return op("DeviceVerification");
+  return undefined;
+}
+
+export function createOidcService(ctx: EmulatorContext): EmulatedService & { controls: OidcControls } {
+  const controls = createOidcControls(ctx);
+
+  function api(operation: string, body: Buffer, run: (b: Body) => Record<string, unknown>): EmulatorResponse {
+    let parsed: Body = {};
+    try {
+      parsed = parseBody(body);
+      if (operation === "CreateToken") controls.countCreateToken(grantKind(parsed.grantType));
+      return { ...json(SERVICE, operation, 200, run(parsed)), logged: parsed };
+    } catch (err) {
+      if (!(err instanceof OidcError)) throw err;
+      return { ...oidcErrorResponse(operation, err), logged: parsed };
+    }
+  }
+
+  async function handle(req: EmulatorRequest): Promise<EmulatorResponse | undefined> {
+    const id = classify(req);
+    if (!id) return undefined;
+    if (ctx.knobs.oidcDelayMs > 0) await new Promise((r) => setTimeout(r, ctx.knobs.oidcDelayMs));
+    switch (id.operation) {
+      case "RegisterClient":
+        return api(id.operation, req.body, (b) => registerClient(ctx, b));
+      case "StartDeviceAuthorization":
+        return api(id.operation, req.body, (b) => startDeviceAuthorization(ctx, b));
+      case "CreateToken":
+        return api(id.operation, req.body, (b) => createToken(ctx, b));
+      case "Authorize":
+        if (req.path === "/authorize/status") return authorizeStatus(ctx, req);
+        if (req.method === "POST") return postAuthorize(ctx, req);
+        return getAuthorize(ctx, req, controls.recordAuthorize);
+      default:
+        return req.method === "POST" ? postDevicePage(ctx, req) : getDevicePage(ctx, req);
+    }
+  }
+
+  return { name: SERVICE, handle, classify, controls };
 }

@@ -144,7 +144,16 @@ export function createOidcControls(ctx: EmulatorContext): OidcControlsInternal {
       return last;
     },
     clients() {
-      return [...state.registrations.values()].map(({ clientSecret: _secret, clientType: _type, ...rest }) => rest);
+      return [...state.registrations.values()].map((r) => ({
+        clientId: r.clientId,
+        clientName: r.clientName,
+        scopes: r.scopes,
+        grantTypes: r.grantTypes,
+        redirectUris: r.redirectUris,
+        issuerUrl: r.issuerUrl,
+        issuedAt: r.issuedAt,
+        expiresAt: r.expiresAt,
+      }));
     },
     seedLogin(options = {}) {
       const scopes = options.scopes ?? [ACCOUNT_ACCESS_SCOPE];

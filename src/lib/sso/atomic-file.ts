@@ -1,0 +1,83 @@
+// Crash-safe small-file writes (temp + fsync + rename) and reads that survive another tool's in-place rewrite.
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+/**
+ * Writes `data` so readers see either the old or the new file, never half of one.
+ * The temp name does not end in .json, so `aws sso logout` and cache scanners never pick it up.
+ */
+export async function writeFileAtomic(file: string, data: string, opts: { mode?: number; dirMode?: number } = {}) {
+  const dir = dirname(file);
+  await fs.mkdir(dir, { recursive: true, mode: opts.dirMode ?? 0o700 });
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const handle = await fs.open(tmp, "wx", opts.mode ?? 0o600);
+  try {
+    await handle.writeFile(data, "utf8");
+    await handle.sync();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await fs.unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await handle.close();
+  try {
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await syncDir(dir);
+}
+
+/** Makes the rename itself durable; not every platform lets a directory be fsynced, which is fine. */
+async function syncDir(dir: string): Promise<void> {
+  const h = await fs.open(dir, "r").catch(() => undefined);
+  if (!h) return;
+  await h.sync().catch(() => undefined);
+  await h.close().catch(() => undefined);
+}
+
+export type JsonRead =
+  { state: "ok"; value: unknown; mtimeMs: number } | { state: "missing" } | { state: "corrupt"; reason: string };
+
+/**
+ * Reads and parses a JSON file, re-reading up to `retries` times `delayMs` apart when the content is empty or
+ * not valid JSON: the AWS CLI truncates and rewrites its cache files in place, so a reader can catch one mid-write.
+ */
+export async function readJsonFile(file: string, opts: { retries?: number; delayMs?: number } = {}): Promise<JsonRead> {
+  const retries = opts.retries ?? 3;
+  const delayMs = opts.delayMs ?? 50;
+  let reason = "";
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, delayMs));
+    let text: string;
+    let mtimeMs: number;
+    try {
+      const handle = await fs.open(file, "r");
+      try {
+        mtimeMs = (await handle.stat()).mtimeMs;
+        text = await handle.readFile("utf8");
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return { state: "missing" };
+      if (code === "EISDIR") return { state: "corrupt", reason: "is a directory, not a file" };
+      if (code === "EACCES" || code === "EPERM")
+        return { state: "corrupt", reason: "cannot be read (permission denied)" };
+      throw err;
+    }
+    if (text.trim() === "") {
+      reason = "the file is empty";
+      continue;
+    }
+    try {
+      return { state: "ok", value: JSON.parse(text), mtimeMs };
+    } catch {
+      reason = "the file is not valid JSON";
+    }
+  }
+  return { state: "corrupt", reason };
+}

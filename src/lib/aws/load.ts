@@ -1,0 +1,64 @@
+// Finding and reading the config file. Never throws: a missing or unreadable file is an empty model with a problem.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { expandHome, userHome, type Env } from "../home";
+import { parseAwsConfig } from "./parse";
+import type { AwsConfig, Profile, SsoSessionGroup } from "./types";
+
+/** Preference override > AWS_CONFIG_FILE > ~/.aws/config; a leading ~ is expanded against the injected home. */
+export function configFilePath(opts: { env?: Env; override?: string } = {}): string {
+  const env = opts.env ?? process.env;
+  const chosen = opts.override?.trim() || env.AWS_CONFIG_FILE || join(userHome(env), ".aws", "config");
+  return expandHome(chosen, env);
+}
+
+export async function loadAwsConfig(opts: { env?: Env; override?: string } = {}): Promise<AwsConfig> {
+  const env = opts.env ?? process.env;
+  const path = configFilePath({ env, override: opts.override });
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const missing = code === "ENOENT" || code === "ENOTDIR";
+    return {
+      path,
+      exists: !missing,
+      profiles: [],
+      ssoSessions: [],
+      groups: [],
+      problems: [
+        missing
+          ? {
+              section: "",
+              severity: "error",
+              message: `No AWS config file at ${path}.`,
+              fix: "Run `aws configure sso` to create an SSO profile, or set the config file path in StormTunnel's preferences (or AWS_CONFIG_FILE).",
+            }
+          : {
+              section: "",
+              severity: "error",
+              message: `Cannot read the AWS config file ${path}: ${code ?? (e as Error).message}.`,
+              fix:
+                code === "EISDIR"
+                  ? "Point the config file setting at a file, not a directory."
+                  : `Make the file readable by your user (e.g. chmod 600 ${path}).`,
+            },
+      ],
+    };
+  }
+  return parseAwsConfig(text, { path, homeDir: userHome(env) });
+}
+
+export function findProfile(config: AwsConfig, name: string): Profile | undefined {
+  return config.profiles.find((p) => p.name === name);
+}
+
+/** The SSO session group whose token a profile uses; role-chained profiles are followed to their SSO root. */
+export function groupFor(config: AwsConfig, profileName: string): SsoSessionGroup | undefined {
+  const profile = findProfile(config, profileName);
+  if (!profile || profile.kind === "other") return undefined;
+  const root = profile.kind === "sso" ? profile : profile.ssoProfile && findProfile(config, profile.ssoProfile);
+  if (!root || root.kind !== "sso") return undefined;
+  return config.groups.find((g) => g.tokenCacheKey === root.tokenCacheKey && g.profiles.includes(profileName));
+}

@@ -1,0 +1,105 @@
+// The typed model of ~/.aws/config that the rest of StormTunnel codes against.
+
+/** One precise thing wrong (or worth knowing) about the config file, with how to fix it. */
+export interface ConfigProblem {
+  /** Section as written between the brackets, e.g. "profile dev"; "" for the file itself. */
+  section: string;
+  key?: string;
+  message: string;
+  fix: string;
+  severity: "error" | "warning";
+  /** Profile the problem belongs to, when there is one. */
+  profile?: string;
+  /** 1-based line in the file, when the problem points at one. */
+  line?: number;
+}
+
+export interface SsoSession {
+  name: string;
+  startUrl: string;
+  region: string;
+  /** Parsed `sso_registration_scopes`; null when the key is absent (the CLI hashes null, not []). */
+  registrationScopes: string[] | null;
+}
+
+/** Per-service endpoint overrides from a profile's `services = NAME` section (keys: sso_oidc, sso, ssm, ec2). */
+export interface ProfileEndpoints {
+  ssoOidc?: string;
+  sso?: string;
+  ssm?: string;
+  ec2?: string;
+}
+
+interface ProfileCommon {
+  name: string;
+  /** Region for service calls (`region`), unrelated to sso_region. */
+  region?: string;
+  problems: ConfigProblem[];
+  /** Section name as written, e.g. `profile "my name"` or `default`. */
+  section: string;
+  /** Endpoint overrides from `endpoint_url` / `services`, when configured. */
+  endpoints?: ProfileEndpoints;
+}
+
+export interface SsoProfile extends ProfileCommon {
+  kind: "sso";
+  style: "sso-session" | "legacy";
+  sessionName?: string;
+  startUrl: string;
+  ssoRegion: string;
+  accountId?: string;
+  roleName?: string;
+  registrationScopes: string[] | null;
+  /** Silent refresh is possible: sso-session style with `sso:account:access` among the registration scopes. */
+  canRefresh: boolean;
+  /** Enough SSO settings to log in (start URL, region, https), even if role credentials cannot be fetched. */
+  canLogin: boolean;
+  tokenCacheKey: string;
+  tokenCacheFile: string;
+  usableForTunnels: boolean;
+  /** Why it is not usable for tunnels (absent when usable). */
+  reason?: string;
+}
+
+export interface RoleChainedProfile extends ProfileCommon {
+  kind: "role-chained";
+  roleArn: string;
+  sourceProfile: string;
+  /** The SSO profile at the end of the chain, when the chain ends in one. */
+  ssoProfile?: string;
+  /** This profile, each source_profile hop, and the root, in order. */
+  chain: string[];
+  usableForTunnels: boolean;
+  reason?: string;
+}
+
+export interface OtherProfile extends ProfileCommon {
+  kind: "other";
+  reason: string;
+  usableForTunnels: false;
+}
+
+export type Profile = SsoProfile | RoleChainedProfile | OtherProfile;
+
+/** Profiles that share one token cache file: one login covers them all. */
+export interface SsoSessionGroup {
+  tokenCacheKey: string;
+  tokenCacheFile: string;
+  startUrl: string;
+  ssoRegion: string;
+  sessionName?: string;
+  registrationScopes: string[] | null;
+  canRefresh: boolean;
+  /** SSO profiles of this session and role-chained profiles rooted in them, in file order. */
+  profiles: string[];
+}
+
+export interface AwsConfig {
+  path: string;
+  exists: boolean;
+  profiles: Profile[];
+  ssoSessions: SsoSession[];
+  groups: SsoSessionGroup[];
+  /** Every problem in the file: file-level ones plus each profile's. */
+  problems: ConfigProblem[];
+}

@@ -1,0 +1,40 @@
+// Which program runs a tunnel worker. Raycast: [process.execPath, <assets>/stormtunnel.js]. CLI: the script that is
+// running now (the bundle, or src/cli/main.ts under tsx). Tests: STORMTUNNEL_WORKER_COMMAND (a JSON argv array).
+import type { Env } from "../home";
+
+export const WORKER_COMMAND_ENV = "STORMTUNNEL_WORKER_COMMAND";
+
+/** Node flags that make the current script loadable again (tsx's loader hooks); others (e.g. --inspect) are dropped. */
+const LOADER_FLAGS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader"]);
+
+export function currentScriptCommand(
+  execPath = process.execPath,
+  execArgv = process.execArgv,
+  script = process.argv[1],
+): string[] {
+  const flags: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i];
+    if (LOADER_FLAGS.has(a) && i + 1 < execArgv.length) flags.push(a, execArgv[++i]);
+    else if ([...LOADER_FLAGS].some((f) => a.startsWith(`${f}=`))) flags.push(a);
+  }
+  return [execPath, ...flags, script];
+}
+
+/** The worker argv prefix: explicit option, then the environment override, then the current script. */
+export function resolveWorkerCommand(env: Env, explicit?: string[]): string[] {
+  if (explicit && explicit.length > 0) return explicit;
+  const fromEnv = env[WORKER_COMMAND_ENV];
+  if (fromEnv) {
+    const parsed = JSON.parse(fromEnv) as unknown;
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p) => typeof p === "string")) {
+      throw new Error(`${WORKER_COMMAND_ENV} must be a JSON array of strings`);
+    }
+    return parsed as string[];
+  }
+  return currentScriptCommand();
+}
+
+export function workerArgv(prefix: string[], tunnelId: string): string[] {
+  return [...prefix, "tunnel", "run", tunnelId];
+}

@@ -63,7 +63,8 @@ export function newMessage(fields: Partial<ClientMessage> & Pick<ClientMessage, 
 
 export function encodeMessage(m: ClientMessage): Buffer {
   const type = Buffer.from(m.messageType, "ascii");
-  if (type.length === 0 || type.length > TYPE_FIELD) throw new Error(`message type must be 1-32 bytes: ${m.messageType}`);
+  if (type.length === 0 || type.length > TYPE_FIELD)
+    throw new Error(`message type must be 1-32 bytes: ${m.messageType}`);
   const out = Buffer.alloc(MIN_FRAME + m.payload.length);
   out.writeUInt32BE(HEADER_LENGTH, 0);
   out.fill(0x20, 4, 4 + TYPE_FIELD);

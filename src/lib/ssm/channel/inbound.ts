@@ -1,0 +1,63 @@
+// Ordering of the agent's output_stream_data (ssm-protocol.md §7.3), with the fixes of §15:
+// duplicates are re-acked, out-of-order messages are acked when buffered, in-order ones after delivery.
+import { PayloadType, type ClientMessage } from "../message";
+
+export const INCOMING_BUFFER_CAPACITY = 10_000;
+
+export interface InboundActions {
+  /** Hand the message to the layer above; false = not ready, so it is neither acked nor consumed. */
+  deliver(m: ClientMessage): boolean;
+  ack(m: ClientMessage): void;
+}
+
+export class InboundSequencer {
+  expected = 0;
+  private pending = new Map<number, ClientMessage>();
+
+  constructor(private readonly actions: InboundActions) {}
+
+  receive(m: ClientMessage): void {
+    const seq = m.sequenceNumber;
+    if (seq < this.expected) {
+      this.actions.ack(m); // its ack was lost; without this the agent resends it forever (§15 item 4)
+      return;
+    }
+    if (seq > this.expected) {
+      if (this.pending.has(seq)) return this.actions.ack(m);
+      if (this.pending.size >= INCOMING_BUFFER_CAPACITY) return; // unacked: the agent retransmits it later
+      this.pending.set(seq, m);
+      this.actions.ack(m);
+      return;
+    }
+    if (isHandshake(m)) {
+      this.actions.ack(m); // handshake messages: ack first, then handle (§7.3, §8)
+      this.actions.deliver(m);
+    } else {
+      if (!this.actions.deliver(m)) return;
+      this.actions.ack(m);
+    }
+    this.expected += 1;
+    this.drain();
+  }
+
+  /** Delivers buffered successors (already acked when they were buffered); call again once a refusal is over. */
+  drain(): void {
+    for (let next = this.pending.get(this.expected); next; next = this.pending.get(this.expected)) {
+      if (!this.actions.deliver(next)) return;
+      this.pending.delete(this.expected);
+      this.expected += 1;
+    }
+  }
+
+  get buffered(): number {
+    return this.pending.size;
+  }
+}
+
+function isHandshake(m: ClientMessage): boolean {
+  return (
+    m.payloadType === PayloadType.HandshakeRequest ||
+    m.payloadType === PayloadType.HandshakeComplete ||
+    m.payloadType === PayloadType.EncChallengeRequest
+  );
+}

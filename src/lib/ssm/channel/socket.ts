@@ -1,0 +1,30 @@
+// The WebSocket the channel needs, narrowed so tests can hand in a fake peer.
+import WebSocket from "ws";
+
+export interface ChannelSocket {
+  readonly readyState: number;
+  send(data: Buffer | string, cb?: (err?: Error) => void): void;
+  ping(data?: Buffer | string): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  on(event: "open", listener: () => void): this;
+  on(event: "message", listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): this;
+  on(event: "close", listener: (code: number, reason: Buffer) => void): this;
+  on(event: "error", listener: (err: Error) => void): this;
+  on(event: "pong", listener: () => void): this;
+  removeAllListeners(): this;
+}
+
+export type Dial = (url: string) => ChannelSocket;
+
+export const OPEN = 1;
+
+/** Dials the StreamUrl verbatim: no extra headers, no subprotocol (§3, §5). */
+export const dialWebSocket: Dial = (url) =>
+  new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 45_000 }) as unknown as ChannelSocket;
+
+export function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}

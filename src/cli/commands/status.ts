@@ -1,0 +1,107 @@
+// `stormtunnel status [--json]`: every saved tunnel with its live state (state files reconciled against processes).
+import { loadTunnels } from "../../lib/tunnels/store";
+import { tunnelStatuses } from "../../lib/tunnels/supervisor";
+import type { TunnelState } from "../../lib/tunnels/state";
+import type { TunnelDefinition } from "../../lib/tunnels/definition";
+import type { CliCommand } from "../io";
+import { formatAge, formatBytes, formatTable, parseArgs } from "./tunnel-args";
+
+export interface StatusRow {
+  id: string;
+  name: string;
+  status: TunnelState["status"];
+  localAddress: string;
+  target: string;
+  profile: string;
+  since?: string;
+  bytesIn: number;
+  bytesOut: number;
+  connections: number;
+  activeConnections: number;
+  pid?: number;
+  sessionId?: string;
+  lastError?: string;
+}
+
+function targetOf(t: TunnelDefinition): string {
+  return t.remoteHost ? `${t.target} → ${t.remoteHost}:${t.remotePort}` : `${t.target}:${t.remotePort}`;
+}
+
+/** Saved tunnels joined with their states; states of deleted tunnels still show while their worker runs. */
+export async function statusRows(env: Record<string, string | undefined>): Promise<StatusRow[]> {
+  const { tunnels } = await loadTunnels(env);
+  const states = new Map(tunnelStatuses({ env }).map((s) => [s.id, s]));
+  const rows: StatusRow[] = tunnels.map((t) => {
+    const s = states.get(t.id);
+    states.delete(t.id);
+    return {
+      id: t.id,
+      name: t.name,
+      status: s?.status ?? "stopped",
+      localAddress: s?.localAddress ?? `${t.bindAddress}:${t.localPort}`,
+      target: targetOf(t),
+      profile: t.profile,
+      since: s?.since,
+      bytesIn: s?.bytesIn ?? 0,
+      bytesOut: s?.bytesOut ?? 0,
+      connections: s?.connections ?? 0,
+      activeConnections: s?.activeConnections ?? 0,
+      pid: s?.status === "stopped" ? undefined : s?.pid,
+      sessionId: s?.sessionId,
+      lastError: s?.lastError,
+    };
+  });
+  for (const s of states.values()) {
+    if (s.status === "stopped") continue;
+    rows.push({
+      id: s.id,
+      name: s.name ?? s.id,
+      status: s.status,
+      localAddress: s.localAddress ?? "-",
+      target: s.target ?? "-",
+      profile: s.profile ?? "-",
+      since: s.since,
+      bytesIn: s.bytesIn,
+      bytesOut: s.bytesOut,
+      connections: s.connections,
+      activeConnections: s.activeConnections,
+      pid: s.pid,
+      sessionId: s.sessionId,
+      lastError: s.lastError,
+    });
+  }
+  return rows;
+}
+
+export const statusCommand: CliCommand = async (args, io) => {
+  const { flags } = parseArgs(args, ["json"]);
+  const rows = await statusRows(io.env);
+  if (flags.json) {
+    io.stdout(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  if (rows.length === 0) {
+    io.stdout("No tunnels yet. Add one with: stormtunnel tunnel add --help");
+    return 0;
+  }
+  const now = Date.now();
+  const table = [["NAME", "STATUS", "LOCAL", "TARGET", "PROFILE", "SINCE", "IN", "OUT"]];
+  for (const r of rows) {
+    const since = r.status === "stopped" && !r.since ? "-" : formatAge(r.since, now);
+    table.push([
+      r.name,
+      r.status,
+      r.localAddress,
+      r.target,
+      r.profile,
+      since,
+      formatBytes(r.bytesIn),
+      formatBytes(r.bytesOut),
+    ]);
+  }
+  for (const line of formatTable(table)) io.stdout(line);
+  for (const r of rows) {
+    if (r.lastError && r.status !== "connected") io.stdout(`${r.name}: ${r.lastError}`);
+  }
+  return 0;
+};

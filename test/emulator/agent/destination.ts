@@ -1,0 +1,43 @@
+// Where a session forwards to: a real local TCP target, never anything but loopback.
+import { connect, isIP, type Socket } from "node:net";
+import type { Directory } from "../directory";
+import type { SsmSession } from "../ssm/sessions";
+
+export type Destination =
+  { ok: true; address: string; port: number; label: string } | { ok: false; label: string; reason: string };
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1)$/;
+
+/** Instance sessions reach 127.0.0.1:portNumber; remote-host sessions directory.hosts[host]:portNumber. */
+export function resolveDestination(directory: Directory, session: SsmSession): Destination {
+  const port = Number(session.properties.portNumber);
+  const host = session.properties.host;
+  const name = host ?? "localhost";
+  const label = `${name}:${port}`;
+  const address = host === undefined ? "127.0.0.1" : directory.hosts[host];
+  if (!address) return { ok: false, label, reason: `dial tcp: lookup ${name}: no such host` };
+  if (!LOOPBACK.test(address) || isIP(address) === 0) {
+    return { ok: false, label, reason: `Forwarding to IP address ${address} is forbidden.` };
+  }
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) return { ok: false, label, reason: `invalid port ${port}` };
+  if (directory.refusedDestinations.has(label) || directory.refusedDestinations.has(`${address}:${port}`)) {
+    return { ok: false, label, reason: `dial tcp ${address}:${port}: connect: connection refused` };
+  }
+  return { ok: true, address, port, label };
+}
+
+/** Dials; `onFail` runs if the connection never opens (refused or unresolvable). */
+export function dial(dest: Destination, onFail: (reason: string) => void): Socket | undefined {
+  if (!dest.ok) {
+    queueMicrotask(() => onFail(dest.reason));
+    return undefined;
+  }
+  const socket = connect({ host: dest.address, port: dest.port });
+  socket.setNoDelay(true);
+  let opened = false;
+  socket.once("connect", () => (opened = true));
+  socket.on("error", (err) => {
+    if (!opened) onFail(`dial tcp ${dest.address}:${dest.port}: ${err.message}`);
+  });
+  return socket;
+}

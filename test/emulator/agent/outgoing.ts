@@ -1,0 +1,56 @@
+// The agent's unacked output_stream_data and its RTO estimator (ssm-protocol.md §7.4–7.6).
+
+export const RESEND_TICK_MS = 100;
+const DEFAULT_RTO_MS = 200;
+const DEFAULT_SRTT_MS = 100;
+const CLOCK_GRANULARITY_MS = 10;
+const MAX_RTO_MS = 1000;
+/** The agent stops buffering (but still sends once) beyond this many messages. */
+export const OUTGOING_CAPACITY = 100_000;
+
+export interface Unacked {
+  seq: number;
+  bytes: Buffer;
+  lastSentTime: number;
+}
+
+export class OutgoingBuffer {
+  private readonly entries: Unacked[] = [];
+  srtt = DEFAULT_SRTT_MS;
+  rttvar = 0;
+  rto = DEFAULT_RTO_MS;
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  add(entry: Unacked): boolean {
+    if (this.entries.length >= OUTGOING_CAPACITY) return false;
+    this.entries.push(entry);
+    return true;
+  }
+
+  /** Removes the entry the ack names (only the sequence number counts) and updates the estimator. */
+  ack(seq: number, now: number): boolean {
+    const i = this.entries.findIndex((e) => e.seq === seq);
+    if (i < 0) return false;
+    const [e] = this.entries.splice(i, 1);
+    const r = Math.max(0, now - e.lastSentTime);
+    this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r);
+    this.srtt = 0.875 * this.srtt + 0.125 * r;
+    this.rto = Math.min(MAX_RTO_MS, this.srtt + Math.max(CLOCK_GRANULARITY_MS, 4 * this.rttvar));
+    return true;
+  }
+
+  /** The head entry if its RTO has passed; its LastSentTime is stored back, so it is resent once per RTO. */
+  due(now: number): Unacked | undefined {
+    const head = this.entries[0];
+    if (!head || now - head.lastSentTime <= this.rto) return undefined;
+    head.lastSentTime = now;
+    return head;
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+  }
+}

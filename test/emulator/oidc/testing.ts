@@ -38,7 +38,10 @@ export async function startCallbackListener(): Promise<CallbackListener> {
   const waiting: ((q: URLSearchParams) => void)[] = [];
   const received: URLSearchParams[] = [];
   const server = createServer((req, res) => {
-    const query = new URL(req.url ?? "/", "http://127.0.0.1").searchParams;
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    // Browsers also ask for /favicon.ico; only the callback path counts.
+    if (url.pathname !== "/oauth/callback") return void res.writeHead(404).end();
+    const query = url.searchParams;
     res.writeHead(200, { "content-type": "text/html" }).end("<p id='done'>You can close this window.</p>");
     const w = waiting.shift();
     if (w) w(query);

@@ -1,0 +1,38 @@
+// What the worker needs from Session Manager, as a narrow seam: start a port-forwarding session (API + data channel),
+// and terminate it. The real implementation lives in ssm-backend.ts; tests of the worker loop can pass their own.
+import type { EventEmitter } from "node:events";
+import type { Socket } from "node:net";
+import type { TunnelDefinition } from "./definition";
+
+export type SessionEndReason = "channel_closed" | "resume-refused" | "terminated" | "error";
+
+export interface SessionStats {
+  connections: number;
+  activeConnections: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** A started session's data channel (PortForwardingSession): emits reconnecting, reconnected, ended(reason, detail). */
+export interface ForwardingSession extends EventEmitter {
+  start(): Promise<{ agentVersion: string; mode: string }>;
+  handleConnection(socket: Socket): void;
+  /** Sends the TerminateSession flag and waits (at most timeoutMs) for its ack. */
+  terminate(timeoutMs: number): Promise<void>;
+  readonly stats: SessionStats;
+}
+
+export interface OpenedSession {
+  sessionId: string;
+  session: ForwardingSession;
+}
+
+export interface SessionBackend {
+  /** StartSession + a data channel ready to start(); `resume` is handed to the channel for ResumeSession. */
+  open(
+    def: TunnelDefinition,
+    hooks: { log: (line: string) => void; beforeResume: () => Promise<void> },
+  ): Promise<OpenedSession>;
+  /** The TerminateSession API (idempotent); errors are logged by the caller, not fatal. */
+  terminate(sessionId: string): Promise<void>;
+}

@@ -26,6 +26,19 @@ export interface TokenFacts {
   fingerprint: string;
 }
 
+/** A refresh refused in a way only a login fixes (invalid_grant, expired registration, 401). */
+export interface AuthRequired {
+  reason: string;
+  /** The token it was about: a new token (login, another tool's refresh) clears it. */
+  fingerprint: string;
+  at: number;
+  /**
+   * Known end of the IdP (portal) session: invalid_grant while the access token was still valid means the session
+   * is over and this token is the last one, so the session ends at its expiresAt (epoch ms).
+   */
+  idpSessionEnd?: number;
+}
+
 /** What earlier attempts left behind (persisted in sso-status.json, shared by every process). */
 export interface AttemptHistory {
   /** Transient failures in a row. */
@@ -34,7 +47,7 @@ export interface AttemptHistory {
   /** No automatic attempt before this (backoff). */
   nextAttemptAt?: number;
   /** A refresh was refused in a way only a login fixes; only counts while the token is still this one. */
-  authRequired?: { reason: string; fingerprint: string; at: number };
+  authRequired?: AuthRequired;
 }
 
 export type CacheFacts =
@@ -118,7 +131,10 @@ export function tunnelUsable(cache: CacheFacts, now: number): boolean {
   return cache.state === "ok" && cache.token.expiresAt > now;
 }
 
-/** When a refresh was refused with invalid_grant the IdP session is over: the current token is the last one. */
-export function idpSessionEndFrom(token: TokenFacts): number {
-  return token.expiresAt;
+/**
+ * invalid_grant while the access token is still valid: the IdP session is over and this token is the last one, so
+ * the session ends when it expires. After expiry the refusal says nothing more precise, so nothing is recorded.
+ */
+export function idpSessionEndFrom(token: TokenFacts, now: number): number | undefined {
+  return token.expiresAt > now ? token.expiresAt : undefined;
 }

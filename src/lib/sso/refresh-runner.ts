@@ -1,0 +1,269 @@
+// Silent refresh of SSO sessions: one refresh per session however many callers (single-flight in the process, the
+// token lock file across processes), adopting tokens other tools wrote, recording outcomes for every process to see.
+import type { AwsConfig, SsoSessionGroup } from "../aws";
+import type { Env } from "../home";
+import type { Settings } from "../settings";
+import { classifySsoError, SsoError } from "./errors";
+import { acquireFileLock } from "./lock";
+import { backoffMs, idpSessionEndFrom, type TokenState } from "./refresh-policy";
+import {
+  SessionStatusStore,
+  sessionView,
+  tokenFingerprint,
+  type SessionStatus,
+  type SessionView,
+} from "./session-status";
+import { expiresAtFrom, readToken, tokenLockPath, writeToken, type CachedToken } from "./token-cache";
+
+/** The outcome of checking one SSO session. */
+export interface SessionCheck {
+  group: SsoSessionGroup;
+  state: TokenState;
+  /** The token now on disk (for the caller's own use; never log it). */
+  token?: CachedToken;
+  reason?: string;
+  /** Epoch ms. */
+  expiresAt?: number;
+  /** Known end of the IdP session (epoch ms), when a refresh was refused while the token was still valid. */
+  idpSessionEnd?: number;
+  /** Next automatic attempt (epoch ms) while backing off. */
+  retryAt?: number;
+  /** The token is valid now, so a tunnel can use it (even with an auth-required badge). */
+  tunnelUsable: boolean;
+  /** This call refreshed the token. */
+  refreshed?: boolean;
+  /** Another process or tool wrote a new token meanwhile and it was taken instead of refreshing. */
+  adopted?: boolean;
+}
+
+export interface RefreshTokenResult {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken?: string;
+}
+
+export interface RefreshRunnerDeps {
+  env: Env;
+  settings: Settings;
+  /** SSO OIDC endpoint override (the emulator); default AWS_ENDPOINT_URL_SSO_OIDC / AWS_ENDPOINT_URL, else AWS. */
+  endpoints?: { ssoOidc?: string };
+  now?: () => number;
+  /** CreateToken(refresh_token); default: the SSO OIDC SDK client. */
+  createToken?: (group: SsoSessionGroup, token: CachedToken) => Promise<RefreshTokenResult>;
+  /** How long to wait for another process's refresh of the same session. Default 20 s. */
+  lockWaitMs?: number;
+}
+
+export interface CheckOptions {
+  /** Refresh even outside the threshold, with auto-refresh off, or during backoff (an explicit user request). */
+  force?: boolean;
+}
+
+export class RefreshRunner {
+  private readonly inFlight = new Map<string, Promise<SessionCheck>>();
+  private readonly status: SessionStatusStore;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: RefreshRunnerDeps) {
+    this.status = new SessionStatusStore(deps.env);
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Checks (and refreshes when due) every SSO session of the config, or those `only` selects. */
+  async checkAll(
+    config: AwsConfig,
+    opts: CheckOptions & { only?: (g: SsoSessionGroup) => boolean } = {},
+  ): Promise<SessionCheck[]> {
+    const groups = opts.only ? config.groups.filter(opts.only) : config.groups;
+    return Promise.all(groups.map((g) => this.ensureFresh(g, opts)));
+  }
+
+  /** The session's state after refreshing it if the policy says so. Never throws for SSO or network failures. */
+  ensureFresh(group: SsoSessionGroup, opts: CheckOptions = {}): Promise<SessionCheck> {
+    const key = group.tokenCacheKey;
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const p = this.check(group, opts).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, p);
+    return p;
+  }
+
+  private async check(group: SsoSessionGroup, opts: CheckOptions): Promise<SessionCheck> {
+    const history = await this.status.get(group.tokenCacheKey);
+    const first = await this.view(group, history, opts.force);
+    if (!first.decision.refresh) return this.result(group, first, history);
+    return this.refreshUnderLock(group, first, opts);
+  }
+
+  private async refreshUnderLock(
+    group: SsoSessionGroup,
+    first: SessionView,
+    opts: CheckOptions,
+  ): Promise<SessionCheck> {
+    const lock = await acquireFileLock(tokenLockPath(group.tokenCacheFile), {
+      timeoutMs: this.deps.lockWaitMs ?? 20_000,
+      staleMs: 30_000,
+    });
+    if (!lock) {
+      // Someone else has held the token for the whole wait: report what is on disk now, do not pile on.
+      return this.settle(group, {});
+    }
+    try {
+      // Re-read under the lock: another process (or the AWS CLI) may have refreshed while we waited.
+      const history = await this.status.get(group.tokenCacheKey);
+      const changed = fingerprintOf(first) !== fingerprintOf(await this.peek(group));
+      const again = await this.view(group, history, opts.force && !changed);
+      if (!again.decision.refresh) {
+        if (changed) await this.recordAdoption(group);
+        return this.settle(group, { adopted: changed });
+      }
+      if (again.read.state !== "ok") return this.settle(group, {});
+      return await this.refresh(group, again.read.token);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async refresh(group: SsoSessionGroup, before: CachedToken): Promise<SessionCheck> {
+    const key = group.tokenCacheKey;
+    const startedAt = this.now();
+    let out: RefreshTokenResult;
+    try {
+      out = await (this.deps.createToken ?? this.sdkCreateToken.bind(this))(group, before);
+    } catch (err) {
+      await this.recordFailure(group, before, classifyRefreshError(err), startedAt);
+      return this.settle(group, {});
+    }
+    // Just before writing, look again: a tool that ignores our lock (the AWS CLI) may have written a fresh token.
+    const after = await this.view(group, await this.status.get(key), false);
+    const foreign = after.read.state === "ok" && tokenFingerprint(after.read.token) !== tokenFingerprint(before);
+    if (foreign && after.decision.state === "valid") {
+      await this.recordAdoption(group);
+      return this.settle(group, { adopted: true });
+    }
+    await writeToken(group.tokenCacheFile, {
+      startUrl: before.startUrl ?? group.startUrl,
+      region: before.region ?? group.ssoRegion,
+      accessToken: out.accessToken,
+      expiresAt: expiresAtFrom(startedAt, out.expiresIn),
+      // The client that owns the refresh token travels with it, whatever else is in the file now.
+      clientId: before.clientId,
+      clientSecret: before.clientSecret,
+      registrationExpiresAt: before.registrationExpiresAt,
+      refreshToken: out.refreshToken ?? before.refreshToken,
+    });
+    await this.status.update(key, () => ({ failures: 0, lastAttemptAt: startedAt, lastSuccessAt: this.now() }));
+    return this.settle(group, { refreshed: true });
+  }
+
+  private async recordFailure(group: SsoSessionGroup, token: CachedToken, err: SsoError, at: number): Promise<void> {
+    if (err.kind === "cancelled") return;
+    const lastError = { kind: err.kind, message: err.message, at };
+    await this.status.update(group.tokenCacheKey, (prev): SessionStatus => {
+      if (err.kind === "transient") {
+        const failures = (prev?.failures ?? 0) + 1;
+        return { ...prev, failures, lastAttemptAt: at, nextAttemptAt: at + backoffMs(failures), lastError };
+      }
+      // Only a login fixes it; the access token stays in use until it expires.
+      const expiresAt = Date.parse(token.expiresAt);
+      const facts = { expiresAt, hasRefreshData: true, fingerprint: tokenFingerprint(token) };
+      const idpSessionEnd = err.code === "InvalidGrantException" ? idpSessionEndFrom(facts, at) : undefined;
+      return {
+        failures: 0,
+        lastAttemptAt: at,
+        lastSuccessAt: prev?.lastSuccessAt,
+        lastError,
+        authRequired: { reason: err.message, fingerprint: facts.fingerprint, at, idpSessionEnd },
+      };
+    });
+  }
+
+  /** A token someone else wrote ends any backoff that was about the old one. */
+  private async recordAdoption(group: SsoSessionGroup): Promise<void> {
+    await this.status.update(group.tokenCacheKey, (prev) =>
+      prev?.failures ? { ...prev, failures: 0, nextAttemptAt: undefined } : prev,
+    );
+  }
+
+  private async settle(
+    group: SsoSessionGroup,
+    flags: { refreshed?: boolean; adopted?: boolean },
+  ): Promise<SessionCheck> {
+    const history = await this.status.get(group.tokenCacheKey);
+    return { ...this.result(group, await this.view(group, history, false), history), ...flags };
+  }
+
+  private view(group: SsoSessionGroup, history: SessionStatus | undefined, force: boolean | undefined) {
+    return sessionView(group, history, this.deps.settings, this.now(), { force });
+  }
+
+  private async peek(group: SsoSessionGroup) {
+    return readToken(group.tokenCacheFile);
+  }
+
+  private result(group: SsoSessionGroup, view: SessionView, history: SessionStatus | undefined): SessionCheck {
+    return {
+      group,
+      state: view.decision.state,
+      token: view.read.state === "ok" ? view.read.token : undefined,
+      reason: view.decision.reason ?? (view.decision.state === "expiring" ? history?.lastError?.message : undefined),
+      expiresAt: view.expiresAt,
+      idpSessionEnd: view.idpSessionEnd,
+      retryAt: view.decision.retryAt,
+      tunnelUsable: view.usable,
+    };
+  }
+
+  private async sdkCreateToken(group: SsoSessionGroup, token: CachedToken): Promise<RefreshTokenResult> {
+    // Loaded on first use: a check that finds fresh tokens never pays for the SDK.
+    const { SSOOIDCClient, CreateTokenCommand } = await import("@aws-sdk/client-sso-oidc");
+    const endpoint =
+      this.deps.endpoints?.ssoOidc ?? this.deps.env.AWS_ENDPOINT_URL_SSO_OIDC ?? this.deps.env.AWS_ENDPOINT_URL;
+    // One attempt per call: our backoff (shared by every process) decides when to try again.
+    const client = new SSOOIDCClient({
+      region: token.region ?? group.ssoRegion,
+      ...(endpoint ? { endpoint } : {}),
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+    });
+    try {
+      const out = await client.send(
+        new CreateTokenCommand({
+          grantType: "refresh_token",
+          clientId: token.clientId,
+          clientSecret: token.clientSecret,
+          refreshToken: token.refreshToken,
+        }),
+      );
+      if (!out.accessToken || !out.expiresIn) {
+        throw new SsoError("transient", "IAM Identity Center answered the refresh without a token. Retrying later.");
+      }
+      return { accessToken: out.accessToken, expiresIn: out.expiresIn, refreshToken: out.refreshToken };
+    } finally {
+      client.destroy();
+    }
+  }
+}
+
+function fingerprintOf(v: SessionView | Awaited<ReturnType<typeof readToken>>): string | undefined {
+  const read = "read" in v ? v.read : v;
+  return read.state === "ok" ? tokenFingerprint(read.token) : read.state;
+}
+
+/**
+ * classifySsoError, plus one case it cannot see: the SDK re-wraps errors created in another JS realm (node's socket
+ * errors seen from a vm sandbox such as jest) as "AWS SDK error wrapper for …", dropping the code. Only the socket
+ * layer produces those, so they are network trouble: retry later, keep the token.
+ */
+function classifyRefreshError(err: unknown): SsoError {
+  const e = classifySsoError(err);
+  const message = (err as { message?: unknown } | undefined)?.message;
+  if (e.kind === "config" && typeof message === "string" && message.startsWith("AWS SDK error wrapper for ")) {
+    const what = /ECONN\w+|ETIMEDOUT|socket hang up|EHOSTUNREACH|ENOTFOUND/.exec(message)?.[0] ?? "network error";
+    return new SsoError("transient", `Cannot reach IAM Identity Center (${what}). Check your network or VPN.`, {
+      code: "NetworkError",
+      cause: err,
+    });
+  }
+  return e;
+}

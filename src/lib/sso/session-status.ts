@@ -1,0 +1,183 @@
+// Per-session refresh status shared by every process (Raycast commands, tunnel workers, the CLI):
+// $STORMTUNNEL_HOME/sso-status.json. Holds no secrets: only times, counts, reasons and token fingerprints.
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { groupFor } from "../aws";
+import type { AwsConfig, Profile, SsoSessionGroup } from "../aws";
+import { stormtunnelHome, type Env } from "../home";
+import { DEFAULT_SETTINGS, type Settings } from "../settings";
+import { readJsonFile, writeFileAtomic } from "./atomic-file";
+import { isLockHeld, withFileLock } from "./lock";
+import {
+  decide,
+  tunnelUsable,
+  type AttemptHistory,
+  type CacheFacts,
+  type Decision,
+  type TokenState,
+} from "./refresh-policy";
+import { readToken, tokenLockPath, type CachedToken, type TokenRead } from "./token-cache";
+
+export interface SessionStatus extends AttemptHistory {
+  lastSuccessAt?: number;
+  /** Last failed attempt, for the UI and `stormtunnel profiles`. */
+  lastError?: { kind: string; message: string; at: number };
+}
+
+interface StatusFile {
+  version: 1;
+  /** By token cache key (sso-session name, or start URL for legacy profiles). */
+  sessions: Record<string, SessionStatus>;
+}
+
+export function sessionStatusFile(env: Env): string {
+  return join(stormtunnelHome(env), "sso-status.json");
+}
+
+export class SessionStatusStore {
+  readonly file: string;
+
+  constructor(env: Env) {
+    this.file = sessionStatusFile(env);
+  }
+
+  /** Every session's status; an absent or damaged file reads as "nothing known" (it is only a cache of outcomes). */
+  async readAll(): Promise<Record<string, SessionStatus>> {
+    const read = await readJsonFile(this.file, { retries: 1, delayMs: 20 });
+    if (read.state !== "ok") return {};
+    const value = read.value as Partial<StatusFile> | null;
+    return value && value.version === 1 && value.sessions && typeof value.sessions === "object" ? value.sessions : {};
+  }
+
+  async get(key: string): Promise<SessionStatus | undefined> {
+    return (await this.readAll())[key];
+  }
+
+  /** Read-modify-write of one session under a lock, so processes updating different sessions never lose each other's. */
+  async update(
+    key: string,
+    fn: (prev: SessionStatus | undefined) => SessionStatus | undefined,
+  ): Promise<SessionStatus | undefined> {
+    return withFileLock(
+      `${this.file}.lock`,
+      async () => {
+        const sessions = await this.readAll();
+        const next = fn(sessions[key]);
+        if (next === undefined) delete sessions[key];
+        else sessions[key] = next;
+        const body: StatusFile = { version: 1, sessions };
+        await writeFileAtomic(this.file, JSON.stringify(body, null, 2), { mode: 0o600, dirMode: 0o700 });
+        return next;
+      },
+      { staleMs: 10_000, timeoutMs: 10_000 },
+    );
+  }
+}
+
+/** A short, non-reversible name for a token, so status records can say which token they are about. */
+export function tokenFingerprint(token: CachedToken): string {
+  return createHash("sha256")
+    .update(`${token.accessToken}\u0000${token.refreshToken ?? ""}`)
+    .digest("hex")
+    .slice(0, 16);
+}
+
+/** What the policy needs from a cache read. */
+export function cacheFacts(read: TokenRead): CacheFacts {
+  if (read.state !== "ok") return read;
+  return {
+    state: "ok",
+    token: {
+      expiresAt: read.expiresAt.getTime(),
+      hasRefreshData: read.refreshable,
+      registrationExpiresAt: read.registrationExpiresAt?.getTime(),
+      fingerprint: tokenFingerprint(read.token),
+    },
+  };
+}
+
+/** One profile's token situation, for the UI, the menu bar and `stormtunnel profiles`. */
+export interface ProfileTokenStatus {
+  profile: string;
+  kind: Profile["kind"];
+  /** sso-session name, or the start URL of a legacy profile; absent for profiles without SSO. */
+  session?: string;
+  /** Absent for profiles without SSO. */
+  state?: TokenState;
+  reason?: string;
+  expiresAt?: number;
+  idpSessionEnd?: number;
+  /** The profile is configured for tunnels and its token is valid now. */
+  tunnelUsable: boolean;
+}
+
+/**
+ * Token state of every profile: reads each session's cache file and the shared status once, no network.
+ * Cheap enough for the menu bar on every render.
+ */
+export async function tokenStatusForProfiles(
+  config: AwsConfig,
+  env: Env,
+  now: number,
+  settings: Pick<Settings, "autoRefresh" | "refreshThresholdMs"> = DEFAULT_SETTINGS,
+): Promise<ProfileTokenStatus[]> {
+  const statuses = await new SessionStatusStore(env).readAll();
+  const bySession = new Map<string, SessionView>();
+  await Promise.all(
+    config.groups.map(async (g) => {
+      bySession.set(
+        g.tokenCacheKey,
+        await sessionView(g, statuses[g.tokenCacheKey], settings, now, { probeLock: true }),
+      );
+    }),
+  );
+  return config.profiles.map((p) => {
+    const group = p.kind === "other" ? undefined : groupFor(config, p.name);
+    const view = group && bySession.get(group.tokenCacheKey);
+    if (!group || !view) return { profile: p.name, kind: p.kind, tunnelUsable: false, reason: p.reason };
+    return {
+      profile: p.name,
+      kind: p.kind,
+      session: group.sessionName ?? group.startUrl,
+      state: view.decision.state,
+      reason: view.decision.reason ?? (p.usableForTunnels ? undefined : p.reason),
+      expiresAt: view.expiresAt,
+      idpSessionEnd: view.idpSessionEnd,
+      tunnelUsable: p.usableForTunnels && view.usable,
+    };
+  });
+}
+
+export interface SessionView {
+  read: TokenRead;
+  decision: Decision;
+  expiresAt?: number;
+  idpSessionEnd?: number;
+  usable: boolean;
+}
+
+/** Reads one session's cache file and judges it against the shared status (no network, no writes). */
+export async function sessionView(
+  group: SsoSessionGroup,
+  history: SessionStatus | undefined,
+  settings: Pick<Settings, "autoRefresh" | "refreshThresholdMs">,
+  now: number,
+  opts: { force?: boolean; probeLock?: boolean } = {},
+): Promise<SessionView> {
+  const read = await readToken(group.tokenCacheFile);
+  const cache = cacheFacts(read);
+  const input = { now, settings, sessionCanRefresh: group.canRefresh, cache, history, force: opts.force };
+  let decision = decide(input);
+  // Another process holding the token lock while the token is due means a refresh is running there.
+  if (opts.probeLock && decision.refresh && (await isLockHeld(tokenLockPath(group.tokenCacheFile)))) {
+    decision = decide({ ...input, inFlight: true });
+  }
+  const auth = cache.state === "ok" && history?.authRequired?.fingerprint === cache.token.fingerprint;
+  return {
+    read,
+    decision,
+    expiresAt: cache.state === "ok" ? cache.token.expiresAt : undefined,
+    idpSessionEnd: auth ? history?.authRequired?.idpSessionEnd : undefined,
+    usable: tunnelUsable(cache, now),
+  };
+}

@@ -65,7 +65,12 @@ export class Reconnector {
         try {
           token = await this.o.resume();
         } catch (err) {
-          this.o.log(`ResumeSession failed: ${err instanceof Error ? err.name + ": " + err.message : "unknown error"}`);
+          const detail = err instanceof Error ? `${err.name}: ${err.message}` : "unknown error";
+          this.o.log(`ResumeSession failed: ${detail}`);
+          if ((err as { permanent?: unknown })?.permanent === true) {
+            this.running = false;
+            return this.o.onGiveUp("error", detail);
+          }
           continue;
         }
         if (this.stopped) return;

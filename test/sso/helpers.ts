@@ -1,7 +1,8 @@
 // Shared test scaffolding for the SSO tests: a throwaway HOME and StormTunnel home, never the real ones.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { findProfile, groupFor, loadAwsConfig } from "../../src/lib/aws";
 import type { Env } from "../../src/lib/home";
 
 export interface TempHome {
@@ -32,4 +33,62 @@ export function makeTempHome(extra: Env = {}): TempHome {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+export const START_URL = "https://d-0000000000.awsapps.com/start";
+
+/** Two profiles sharing sso-session corp, one without scopes (no refresh), one legacy, one non-SSO. */
+export const SAMPLE_CONFIG = `[sso-session corp]
+sso_start_url = ${START_URL}
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
+
+[sso-session noscopes]
+sso_start_url = ${START_URL}
+sso_region = us-east-1
+
+[profile dev]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Developer
+region = eu-west-1
+
+[profile dev-ro]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = ReadOnly
+
+[profile dev-noperm]
+sso_session = corp
+sso_account_id = 444455556666
+sso_role_name = Developer
+
+[profile plain]
+sso_session = noscopes
+sso_account_id = 111122223333
+sso_role_name = Developer
+
+[profile legacy]
+sso_start_url = ${START_URL}
+sso_region = us-east-1
+sso_account_id = 111122223333
+sso_role_name = Developer
+
+[profile static]
+aws_access_key_id = AKIAEXAMPLE
+aws_secret_access_key = example
+`;
+
+export function writeAwsConfig(home: TempHome, text = SAMPLE_CONFIG): void {
+  mkdirSync(join(home.dir, ".aws"), { recursive: true });
+  writeFileSync(home.env.AWS_CONFIG_FILE!, text);
+}
+
+/** Loads the temp config and returns the SSO session group (and SSO profile) of a profile. */
+export async function groupOf(home: TempHome, profile: string) {
+  const config = await loadAwsConfig({ env: home.env });
+  const group = groupFor(config, profile);
+  const p = findProfile(config, profile);
+  if (!group || !p || p.kind !== "sso") throw new Error(`no SSO group for ${profile}`);
+  return { group, profile: p };
 }

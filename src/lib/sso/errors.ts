@@ -47,6 +47,8 @@ const NETWORK_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
+const NETWORK_IN_MESSAGE = /\b(E[A-Z]{4,}|UND_ERR_[A-Z_]+)\b/;
+
 const LOGIN_AGAIN = "Sign in again (Authenticate in StormTunnel, `stormtunnel login <profile>` or `aws sso login`).";
 
 interface AwsLikeError {
@@ -105,6 +107,12 @@ function findNetworkCode(err: unknown, depth = 0): string | undefined {
   if (!err || typeof err !== "object" || depth > 4) return undefined;
   const e = err as { code?: unknown; cause?: unknown; errors?: unknown; name?: unknown };
   if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return e.code;
+  // The SDK wraps non-Error throwables (e.g. from another realm) as "AWS SDK error wrapper for Error: connect …".
+  const m =
+    typeof (e as { message?: unknown }).message === "string"
+      ? NETWORK_IN_MESSAGE.exec((e as { message: string }).message)
+      : null;
+  if (m && NETWORK_CODES.has(m[1])) return m[1];
   if (e.name === "TimeoutError" && depth === 0 && !("$metadata" in (err as object))) return "ETIMEDOUT";
   const fromCause = findNetworkCode(e.cause, depth + 1);
   if (fromCause) return fromCause;

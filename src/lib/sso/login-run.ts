@@ -1,0 +1,128 @@
+// One login, run by the process that holds the session's login lock: registration (reused from the CLI's
+// cache when allowed), the chosen flow, the token written to the shared cache, progress published throughout.
+import type { SsoSessionGroup } from "../aws";
+import type { AwsEndpoints } from "../aws/clients";
+import { userHome, type Env } from "../home";
+import type { OpenBrowser } from "./browser";
+import { deviceCodeLogin } from "./device-flow";
+import { classifySsoError, SsoError } from "./errors";
+import type { FlowContext } from "./flow-context";
+import { withFileLock } from "./lock";
+import { cancelled, loginCallFailed, registrationRejected } from "./login-errors";
+import { writeLoginProgress, type LoginProgress } from "./login-state";
+import { oidcEndpoint, registerClient, type NewTokens } from "./oidc";
+import type { PkceRandom } from "./pkce";
+import { pkceLogin } from "./pkce-flow";
+import {
+  isReusableFor,
+  readRegistration,
+  registrationFileFor,
+  writeRegistration,
+  type LoginFlow,
+  type StoredRegistration,
+} from "./registration-cache";
+import { expiresAtFrom, readToken, tokenLockPath, writeToken, type CachedToken } from "./token-cache";
+
+export interface RunLoginOptions {
+  env: Env;
+  method: LoginFlow;
+  openBrowser?: OpenBrowser;
+  endpoints?: AwsEndpoints;
+  signal: AbortSignal;
+  now: () => number;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: PkceRandom;
+  timeoutMs: number;
+  publish: (p: LoginProgress) => void;
+}
+
+/** The CLI uses PKCE only for sso-session profiles; legacy start-URL profiles always use the device flow. */
+export function effectiveMethod(group: SsoSessionGroup, requested: LoginFlow | undefined): LoginFlow {
+  return group.sessionName ? (requested ?? "pkce") : "device-code";
+}
+
+export async function runLogin(group: SsoSessionGroup, opts: RunLoginOptions): Promise<CachedToken> {
+  // Progress is about wall-clock time (followers compare it with theirs), not the injectable token clock.
+  const stamp = () => new Date().toISOString();
+  let progress: LoginProgress = {
+    status: "starting",
+    pid: process.pid,
+    sessionKey: group.tokenCacheKey,
+    method: opts.method,
+    startedAt: stamp(),
+    updatedAt: stamp(),
+  };
+  const report = async (update: Partial<LoginProgress>) => {
+    progress = { ...progress, ...update, updatedAt: stamp() };
+    await writeLoginProgress(opts.env, group, progress);
+    opts.publish(progress);
+  };
+  await report({});
+  try {
+    const registration = await ensureRegistration(group, opts);
+    const ctx: FlowContext = {
+      group,
+      registration,
+      endpoints: opts.endpoints,
+      signal: opts.signal,
+      now: opts.now,
+      sleep: opts.sleep,
+      random: opts.random,
+      openBrowser: opts.openBrowser,
+      timeoutMs: opts.timeoutMs,
+      report,
+      persist: (tokens) => persistToken(group, registration, tokens, opts.now),
+    };
+    const token = opts.method === "pkce" ? await pkceLogin(ctx) : await deviceCodeLogin(ctx);
+    await report({ status: "succeeded", error: undefined, errorKind: undefined });
+    return token;
+  } catch (err) {
+    const e = opts.signal.aborted ? cancelled() : classifySsoError(err);
+    await report(
+      e.kind === "cancelled"
+        ? { status: "cancelled", error: e.message, errorKind: e.kind }
+        : { status: "failed", error: e.message, errorKind: e.kind },
+    ).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Reuses the CLI-format registration when its rules allow; otherwise registers and writes it for the CLI too. */
+async function ensureRegistration(group: SsoSessionGroup, opts: RunLoginOptions): Promise<StoredRegistration> {
+  const file = registrationFileFor(userHome(opts.env), group);
+  const cached = await readRegistration(file);
+  if (cached && isReusableFor(cached, opts.method, opts.now())) return cached;
+  let reg: StoredRegistration;
+  try {
+    reg = await registerClient(group, opts.method, { endpoints: opts.endpoints, signal: opts.signal, now: opts.now });
+  } catch (err) {
+    const e = loginCallFailed(group, err, await oidcEndpoint(group.ssoRegion, opts.endpoints));
+    throw e.kind === "config" || e.kind === "permission" ? registrationRejected(group, e) : e;
+  }
+  await writeRegistration(file, reg);
+  return reg;
+}
+
+/** The §4.2 fields, under the token lock the refresh runner also takes, merged over whatever is there. */
+async function persistToken(
+  group: SsoSessionGroup,
+  reg: StoredRegistration,
+  tokens: NewTokens,
+  now: () => number,
+): Promise<CachedToken> {
+  const token: CachedToken = {
+    startUrl: group.startUrl,
+    region: group.ssoRegion,
+    accessToken: tokens.accessToken,
+    expiresAt: expiresAtFrom(now(), tokens.expiresIn),
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    registrationExpiresAt: reg.expiresAt,
+    refreshToken: tokens.refreshToken,
+  };
+  await withFileLock(tokenLockPath(group.tokenCacheFile), () => writeToken(group.tokenCacheFile, token));
+  const read = await readToken(group.tokenCacheFile);
+  if (read.state !== "ok")
+    throw new SsoError("config", `The token was written but cannot be read back (${read.state}).`);
+  return read.token;
+}

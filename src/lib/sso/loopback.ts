@@ -1,0 +1,119 @@
+// The PKCE loopback listener: bound on 127.0.0.1 (never all interfaces) before the browser opens, it waits for
+// the one redirect to /oauth/callback and holds that response until the token exchange says success or failure.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resultHtml, type ResultPage } from "./callback-pages";
+import { CALLBACK_PATH, redirectUriFor } from "./pkce";
+
+export interface CallbackParams {
+  code?: string;
+  state?: string;
+  error?: string;
+  errorDescription?: string;
+}
+
+export interface ReceivedCallback extends CallbackParams {
+  /** Sends the page the user sees in the browser; called once (a generic page is sent if nobody does in 30 s). */
+  respond(page: ResultPage): void;
+}
+
+export interface LoopbackServer {
+  port: number;
+  redirectUri: string;
+  /** Resolves with the first callback; rejects with "timeout" / "aborted" Errors (callers translate them). */
+  waitForCallback(opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ReceivedCallback>;
+  close(): Promise<void>;
+}
+
+const HOLD_RESPONSE_MS = 30_000;
+
+export async function startLoopbackServer(): Promise<LoopbackServer> {
+  let deliver: ((cb: ReceivedCallback) => void) | undefined;
+  let received: ReceivedCallback | undefined;
+  let finalPage: ResultPage | undefined;
+
+  const server = createServer((req, res) => handle(req, res));
+  function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (req.method !== "GET" || url.pathname !== CALLBACK_PATH) {
+      send(res, 404, { ok: false, title: "Not found", message: "This address only receives the sign-in redirect." });
+      return;
+    }
+    if (received) {
+      // A reload or a second redirect: the first one decides.
+      send(res, 200, finalPage ?? { ok: true, title: "Sign-in in progress", message: "You can close this tab." });
+      return;
+    }
+    const q = url.searchParams;
+    let responded = false;
+    const hold = setTimeout(
+      () => cb.respond({ ok: true, title: "Returning to StormTunnel", message: "You can close this tab." }),
+      HOLD_RESPONSE_MS,
+    );
+    const cb: ReceivedCallback = {
+      code: q.get("code") ?? undefined,
+      state: q.get("state") ?? undefined,
+      error: q.get("error") ?? undefined,
+      errorDescription: q.get("error_description") ?? undefined,
+      respond(page) {
+        if (responded) return;
+        responded = true;
+        clearTimeout(hold);
+        finalPage = page;
+        send(res, 200, page);
+      },
+    };
+    received = cb;
+    deliver?.(cb);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    redirectUri: redirectUriFor(port),
+    waitForCallback({ timeoutMs, signal }) {
+      return new Promise<ReceivedCallback>((resolve, reject) => {
+        if (received) return resolve(received);
+        if (signal?.aborted) return reject(new Error("aborted"));
+        const timer = setTimeout(() => finish(() => reject(new Error("timeout"))), timeoutMs);
+        const onAbort = () => finish(() => reject(new Error("aborted")));
+        signal?.addEventListener("abort", onAbort, { once: true });
+        deliver = (cb) => finish(() => resolve(cb));
+        function finish(settle: () => void) {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
+          deliver = undefined;
+          settle();
+        }
+      });
+    },
+    async close() {
+      received?.respond({
+        ok: false,
+        title: "Sign-in stopped",
+        message: "StormTunnel stopped waiting for this sign-in.",
+      });
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, page: ResultPage): void {
+  const body = resultHtml(page);
+  res.writeHead(status, {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    "content-length": Buffer.byteLength(body),
+    connection: "close",
+  });
+  res.end(body);
+}

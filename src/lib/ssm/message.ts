@@ -109,6 +109,12 @@ export function decodeMessage(frame: Buffer): DecodeResult {
   const payloadLength = frame.readUInt32BE(116);
   const start = Math.min(Math.max(payloadStart, MIN_FRAME), frame.length);
   const rest = frame.subarray(start);
+  if (!isPublication && payloadLength !== rest.length) {
+    return {
+      ok: false,
+      reason: `payload length ${payloadLength} does not match the ${rest.length} bytes after the header`,
+    };
+  }
   if (!isPublication && payloadLength !== 0) {
     const digest = createHash("sha256").update(rest).digest();
     if (!digest.equals(frame.subarray(80, 112))) return { ok: false, reason: "payload digest mismatch" };

@@ -1,5 +1,10 @@
 // The EC2 emulator through the real @aws-sdk/client-ec2: filters, pagination, names from tags, credential errors.
-import { DescribeInstancesCommand, paginateDescribeInstances, type Instance } from "@aws-sdk/client-ec2";
+import {
+  DescribeInstancesCommand,
+  paginateDescribeInstances,
+  type DescribeInstancesCommandInput,
+  type Instance,
+} from "@aws-sdk/client-ec2";
 import { startEmulator, type Emulator } from "./index";
 import { ec2Client, issueCredentials } from "./support/aws";
 
@@ -39,7 +44,7 @@ describe("DescribeInstances", () => {
 
   it("applies filters (AND across filters, OR across values, wildcards) and InstanceIds", async () => {
     const ec2 = ec2Client(emu, issueCredentials(emu));
-    const ids = async (input: ConstructorParameters<typeof DescribeInstancesCommand>[0]) =>
+    const ids = async (input: DescribeInstancesCommandInput) =>
       flatten(await ec2.send(new DescribeInstancesCommand(input)))
         .map((i) => i.InstanceId)
         .sort();

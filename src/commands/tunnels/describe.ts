@@ -1,0 +1,12 @@
+// How a tunnel reads in lists and menus.
+import type { TunnelDefinition } from "../../lib/tunnels/definition";
+
+/** "i-0abc… → db.internal:5432" or "i-0abc…:22". */
+export function describeRoute(t: Pick<TunnelDefinition, "target" | "remoteHost" | "remotePort">): string {
+  return t.remoteHost ? `${t.target} → ${t.remoteHost}:${t.remotePort}` : `${t.target}:${t.remotePort}`;
+}
+
+/** The address clients connect to; IPv6 in brackets. */
+export function localAddress(t: Pick<TunnelDefinition, "bindAddress" | "localPort">): string {
+  return t.bindAddress.includes(":") ? `[${t.bindAddress}]:${t.localPort}` : `${t.bindAddress}:${t.localPort}`;
+}

@@ -1,0 +1,220 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ReactElement } from "react";
+import { recorded, resetRaycast, setConfirmAnswer } from "../raycast/api";
+import { find, findAll, interact, render, renderNow, unmount, waitFor } from "../raycast/render";
+import { TunnelList } from "../../src/commands/tunnels/TunnelList";
+import ConnectTunnel from "../../src/connect-tunnel";
+import { loadTunnels, saveTunnel } from "../../src/lib/tunnels/store";
+
+const AWS_CONFIG = `[profile dev]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Developer
+region = eu-west-1
+
+[profile static]
+aws_access_key_id = AKIAEXAMPLE
+aws_secret_access_key = secret
+
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+`;
+
+let root: string;
+let env: Record<string, string>;
+
+beforeEach(() => {
+  resetRaycast();
+  root = mkdtempSync(join(tmpdir(), "stormtunnel-ui-"));
+  env = { HOME: join(root, "home"), STORMTUNNEL_HOME: join(root, "st") };
+  mkdirSync(join(env.HOME, ".aws"), { recursive: true });
+  writeFileSync(join(env.HOME, ".aws", "config"), AWS_CONFIG);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+async function renderList() {
+  const view = await render(<TunnelList env={env} />);
+  await waitFor(() => find(view.root, "List").props.isLoading === false, "tunnels to load");
+  return view;
+}
+
+/** Renders an Action.Push target the way Raycast would after the user picks the action. */
+async function push(action: { props: Record<string, unknown> }) {
+  const form = await render(action.props.target as ReactElement);
+  await waitFor(() => find(form.root, "Form").props.isLoading === false, "profiles to load");
+  return form;
+}
+
+describe("Connect Tunnel", () => {
+  it("the entry point renders the tunnel list from the process environment", async () => {
+    const saved = { HOME: process.env.HOME, STORMTUNNEL_HOME: process.env.STORMTUNNEL_HOME };
+    Object.assign(process.env, env); // never the real home
+    try {
+      await saveTunnel(env, { name: "Web", profile: "dev", target: "i-0123abcd", remotePort: 80, localPort: 8080 });
+      const view = await render(<ConnectTunnel />);
+      await waitFor(() => findAll(view.root, "List.Item").length === 1, "the saved tunnel");
+      await unmount(view);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
+  it("shows 'No tunnels yet' with a ⌘N Create Tunnel action once loaded", async () => {
+    const view = renderNow(<TunnelList env={env} />);
+    expect(find(view.root, "List").props.isLoading).toBe(true);
+    expect(findAll(view.root, "List.EmptyView")).toHaveLength(0); // no flicker while loading
+    await waitFor(() => find(view.root, "List").props.isLoading === false);
+    const empty = find(view.root, "List.EmptyView");
+    expect(empty.props.title).toBe("No tunnels yet");
+    const create = find(empty, "Action.Push");
+    expect(create.props.title).toBe("Create Tunnel");
+    expect(create.props.shortcut).toEqual({ modifiers: ["cmd"], key: "n" });
+  });
+
+  it("creates a tunnel through the form, then lists it", async () => {
+    const view = await renderList();
+    const form = await push(find(view.root, "Action.Push", (p) => p.title === "Create Tunnel"));
+
+    // Only profiles usable for tunnels are offered; the first is preselected.
+    const profile = find(form.root, "Form.Dropdown", (p) => p.id === "profile");
+    expect(findAll(profile, "Form.Dropdown.Item").map((i) => i.props.value)).toEqual(["dev"]);
+    expect(profile.props.value).toBe("dev");
+    expect(find(form.root, "Form.TextField", (p) => p.id === "bindAddress").props.value).toBe("127.0.0.1");
+    expect(find(form.root, "Form.Checkbox", (p) => p.id === "autoReconnect").props.value).toBe(true);
+
+    const type = async (id: string, value: string) =>
+      interact(() =>
+        (find(form.root, "Form.TextField", (p) => p.id === id).props.onChange as (v: string) => void)(value),
+      );
+    await type("name", "Orders DB");
+    await type("target", "i-0123456789abcdef0");
+    await type("remoteHost", "orders.internal");
+    await type("remotePort", "5432");
+    await type("localPort", "15432");
+    await interact(() => (find(form.root, "Action.SubmitForm").props.onSubmit as () => Promise<void>)());
+
+    expect(recorded.toasts.map((t) => [t.style, t.title])).toEqual([["success", "Tunnel saved"]]);
+    expect(recorded.pops).toBe(1);
+    const { tunnels } = await loadTunnels(env);
+    expect(tunnels).toEqual([
+      expect.objectContaining({
+        name: "Orders DB",
+        profile: "dev",
+        target: "i-0123456789abcdef0",
+        remoteHost: "orders.internal",
+        remotePort: 5432,
+        localPort: 15432,
+        bindAddress: "127.0.0.1",
+        autoReconnect: true,
+      }),
+    ]);
+
+    // onSaved reloads the list underneath.
+    await waitFor(() => findAll(view.root, "List.Item").length === 1, "the saved tunnel to be listed");
+    const item = find(view.root, "List.Item");
+    expect(item.props.title).toBe("Orders DB");
+    expect(item.props.subtitle).toBe("i-0123456789abcdef0 → orders.internal:5432");
+    expect(item.props.accessories).toEqual([{ tag: "dev" }, { text: "127.0.0.1:15432" }]);
+    expect(findAll(view.root, "List.EmptyView")).toHaveLength(0);
+  });
+
+  it("shows field errors and saves nothing when the form is invalid", async () => {
+    await saveTunnel(env, {
+      name: "Taken",
+      profile: "dev",
+      target: "i-0123abcd",
+      remotePort: 22,
+      localPort: 2222,
+    });
+    const view = await renderList();
+    const form = await push(find(view.root, "Action.Push", (p) => p.title === "Create Tunnel"));
+    const onChange = (id: string) =>
+      find(form.root, "Form.TextField", (p) => p.id === id).props.onChange as (v: string) => void;
+    await interact(() => onChange("name")("taken"));
+    await interact(() => onChange("target")("i-nope"));
+    await interact(() => onChange("remotePort")("70000"));
+    await interact(() => onChange("bindAddress")("localhost"));
+    await interact(() => (find(form.root, "Action.SubmitForm").props.onSubmit as () => Promise<void>)());
+
+    const errorOf = (id: string) => find(form.root, "Form.TextField", (p) => p.id === id).props.error;
+    expect(errorOf("name")).toBe('A tunnel named "taken" already exists');
+    expect(errorOf("target")).toMatch(/i- or mi- followed by 8 or 17 hex digits/);
+    expect(errorOf("remotePort")).toBe("Remote port must be a whole number from 1 to 65535");
+    expect(errorOf("localPort")).toBe("Local port is required");
+    expect(errorOf("bindAddress")).toMatch(/must be an IP address/);
+    expect(recorded.toasts.map((t) => t.title)).toEqual(["Check the highlighted fields"]);
+    expect(recorded.pops).toBe(0);
+    expect((await loadTunnels(env)).tunnels).toHaveLength(1);
+
+    // Editing a field clears its error.
+    await interact(() => onChange("target")("i-0123abcd"));
+    expect(errorOf("target")).toBeUndefined();
+  });
+
+  it("edits a tunnel in place, keeping its id", async () => {
+    const saved = await saveTunnel(env, {
+      name: "Web",
+      profile: "dev",
+      target: "i-0123abcd",
+      remotePort: 80,
+      localPort: 8080,
+    });
+    const view = await renderList();
+    const form = await push(find(view.root, "Action.Push", (p) => p.title === "Edit Tunnel"));
+    expect(find(form.root, "Form.TextField", (p) => p.id === "localPort").props.value).toBe("8080");
+    await interact(() =>
+      (find(form.root, "Form.TextField", (p) => p.id === "localPort").props.onChange as (v: string) => void)("9090"),
+    );
+    await interact(() => (find(form.root, "Action.SubmitForm").props.onSubmit as () => Promise<void>)());
+    expect((await loadTunnels(env)).tunnels).toEqual([{ ...saved, localPort: 9090 }]);
+    expect(recorded.toasts[0].title).toBe("Tunnel updated");
+  });
+
+  it("deletes a tunnel after confirmation only", async () => {
+    await saveTunnel(env, { name: "Web", profile: "dev", target: "i-0123abcd", remotePort: 80, localPort: 8080 });
+    const view = await renderList();
+    const del = () =>
+      find(view.root, "Action", (p) => p.title === "Delete Tunnel").props.onAction as () => Promise<void>;
+
+    setConfirmAnswer(false);
+    await interact(() => del()());
+    expect((await loadTunnels(env)).tunnels).toHaveLength(1);
+
+    setConfirmAnswer(true);
+    await interact(() => del()());
+    expect(recorded.alerts).toHaveLength(2);
+    expect((await loadTunnels(env)).tunnels).toHaveLength(0);
+    await waitFor(() => findAll(view.root, "List.EmptyView").length === 1, "the empty view");
+  });
+
+  it("shows a corrupt tunnels file as a problem instead of an empty list", async () => {
+    mkdirSync(env.STORMTUNNEL_HOME, { recursive: true });
+    writeFileSync(join(env.STORMTUNNEL_HOME, "tunnels.json"), "{oops");
+    const view = await renderList();
+    expect(findAll(view.root, "List.EmptyView")).toHaveLength(0);
+    const problem = find(
+      find(view.root, "List.Section", (p) => p.title === "Needs Attention"),
+      "List.Item",
+    );
+    expect(problem.props.title).toMatch(/could not be read/);
+  });
+
+  it("explains when no profile can open tunnels", async () => {
+    writeFileSync(
+      join(env.HOME, ".aws", "config"),
+      "[profile static]\naws_access_key_id = x\naws_secret_access_key = y\n",
+    );
+    const view = await renderList();
+    const form = await push(find(view.root, "Action.Push", (p) => p.title === "Create Tunnel"));
+    expect(find(form.root, "Form.Description", (p) => p.title === "Profiles").props.text).toMatch(
+      /No profile in .* can open tunnels/,
+    );
+  });
+});

@@ -1,5 +1,5 @@
 // Text of ~/.aws/config → the typed model: sections, sessions, profiles, role chains, token groups, problems.
-import { tokenCacheFile } from "./cache-keys";
+import { registrationCacheFile, tokenCacheFile } from "./cache-keys";
 import { profileEndpoints, type ServicesSection } from "./endpoints";
 import { otherProfile, otherReason } from "./other-profile";
 import { isRoleProfile, resolveRoleProfile, walkChain } from "./role-chain";
@@ -110,9 +110,15 @@ function build(text: string, { path, homeDir }: { path: string; homeDir: string 
       : otherProfile(p.name, p.section.header, p.values, otherReason(p.values));
     byName.set(p.name, resolved);
   }
+  const nonRole = new Map(byName);
   for (const p of roleProfiles) {
     const walk = walkChain(p.name, profileValues);
-    const root = walk.root !== undefined ? byName.get(walk.root) : undefined;
+    // A root that is itself a role profile supplies its static keys (botocore prefers them over role_arn).
+    const rootValues = walk.root !== undefined ? profileValues.get(walk.root) : undefined;
+    const root =
+      walk.root === undefined || !rootValues
+        ? undefined
+        : (nonRole.get(walk.root) ?? otherProfile(walk.root, "", rootValues, otherReason(rootValues)));
     byName.set(p.name, resolveRoleProfile(p.name, p.section.header, p.values, walk, root));
   }
   for (const p of profileSections.values()) {
@@ -144,6 +150,12 @@ function groupProfiles(profiles: Profile[], byName: Map<string, Profile>, homeDi
       group = {
         tokenCacheKey: root.tokenCacheKey,
         tokenCacheFile: tokenCacheFile(homeDir, root.tokenCacheKey),
+        registrationCacheFile: registrationCacheFile(homeDir, {
+          startUrl: root.startUrl,
+          region: root.ssoRegion,
+          scopes: root.registrationScopes,
+          sessionName: root.sessionName ?? null,
+        }),
         startUrl: root.startUrl,
         ssoRegion: root.ssoRegion,
         ...(root.sessionName !== undefined ? { sessionName: root.sessionName } : {}),

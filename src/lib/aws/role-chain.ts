@@ -79,8 +79,21 @@ export function resolveRoleProfile(
     });
   }
   const ssoProfile = rootProfile?.kind === "sso" ? rootProfile.name : undefined;
+  // A broken root breaks the chain; botocore reports the root's error for the chained profile too.
+  const rootError = rootProfile?.problems.find((p) => p.severity === "error");
+  if (!walk.problem && rootError) {
+    problems.push({
+      section,
+      key: "source_profile",
+      profile: name,
+      severity: "error",
+      message: rootError.message,
+      fix: `Fix profile ${rootProfile?.name}, where this role chain starts: ${rootError.fix}`,
+    });
+  }
   let reason: string;
   if (walk.problem) reason = walk.problem.message;
+  else if (rootError) reason = rootError.message;
   else if (walk.credentialSource) reason = `role chain ends in credential_source ${walk.credentialSource}, not SSO`;
   else if (!ssoProfile) reason = `role chain ends in profile ${walk.root}, which ${rootReason(rootProfile)}`;
   else reason = ROLE_CHAINING_UNSUPPORTED;

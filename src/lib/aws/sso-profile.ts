@@ -39,8 +39,11 @@ export function resolveSsoProfile({ name, section, values, sessions, homeDir }: 
     if (!session) {
       sessionOk = false;
       const known = [...sessions.keys()];
+      // A bearer-only profile only meets the token provider, which words this differently.
       err(
-        `The specified sso-session does not exist: "${sessionName}"`,
+        bearerOnly
+          ? `The profile "${name}" is configured to use the SSO token provider but the "${sessionName}" sso_session configuration does not exist.`
+          : `The specified sso-session does not exist: "${sessionName}"`,
         `Add an [sso-session ${sessionName}] section with sso_start_url and sso_region` +
           (known.length ? `, or set sso_session to one of: ${known.join(", ")}.` : "."),
         "sso_session",
@@ -82,7 +85,8 @@ export function resolveSsoProfile({ name, section, values, sessions, homeDir }: 
     ssoRegion = values.get("sso_region") ?? "";
     // Legacy profiles never send scopes (the CLI ignores sso_registration_scopes without a session).
     registrationScopes = null;
-    const missing = ["sso_start_url", "sso_region", "sso_account_id", "sso_role_name"].filter((k) => !values.get(k));
+    // Listed in botocore's order, so the message reads exactly like the CLI's.
+    const missing = ["sso_role_name", "sso_account_id", "sso_start_url", "sso_region"].filter((k) => !values.get(k));
     if (missing.length > 0) {
       sessionOk = missing.every((k) => k === "sso_account_id" || k === "sso_role_name");
       err(

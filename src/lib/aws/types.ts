@@ -85,6 +85,8 @@ export type Profile = SsoProfile | RoleChainedProfile | OtherProfile;
 export interface SsoSessionGroup {
   tokenCacheKey: string;
   tokenCacheFile: string;
+  /** Where the AWS CLI caches the OIDC client registration for this session (sso-tokens.md §4.5). */
+  registrationCacheFile: string;
   startUrl: string;
   ssoRegion: string;
   sessionName?: string;

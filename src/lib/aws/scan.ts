@@ -42,6 +42,8 @@ export function scanIni(text: string): ScanResult {
   let current: RawSection | undefined;
   let currentValue: RawValue | undefined;
   let indentLevel = 0;
+  // Keys met since the current header: a repeated section is reported once, not once per repeated key.
+  let keysHere = new Set<string>();
 
   if (text.startsWith("\uFEFF")) {
     text = text.slice(1);
@@ -75,6 +77,7 @@ export function scanIni(text: string): ScanResult {
     if (header) {
       const name = header[1];
       currentValue = undefined;
+      keysHere = new Set();
       if (name === DEFAULT_SECTION) {
         current = defaults;
         problems.push({
@@ -126,7 +129,7 @@ export function scanIni(text: string): ScanResult {
     }
     const key = option[1].trimEnd().toLowerCase();
     const previous = current.values.get(key);
-    if (previous) {
+    if (previous && keysHere.has(key)) {
       problems.push({
         section: current.header,
         key,
@@ -136,6 +139,7 @@ export function scanIni(text: string): ScanResult {
         fix: `Keep one ${key} line in [${current.header}]. Until then the later value wins here.`,
       });
     }
+    keysHere.add(key);
     currentValue = { key, value: "", line: lineNo };
     parts.set(currentValue, [option[3].trim()]);
     current.values.set(key, currentValue);

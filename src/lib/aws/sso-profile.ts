@@ -62,6 +62,13 @@ export function resolveSsoProfile({ name, section, values, sessions, homeDir }: 
         }
       }
       if (session.missing.length > 0 || !session.httpsOk) sessionOk = false;
+      if (!session.httpsOk) {
+        err(
+          "The sso_start_url must use the https scheme.",
+          `Use the https:// portal URL, e.g. https://d-xxxxxxxxxx.awsapps.com/start, in [${session.section}].`,
+          "sso_start_url",
+        );
+      }
       if (session.missing.length > 0 && bearerOnly) {
         err(
           `The profile "${name}" is configured to use the SSO token provider but is missing the following configuration: ${pyList(session.missing)}.`,

@@ -278,6 +278,13 @@ describe("client and request errors", () => {
     expect(emu.log.filter((e) => e.fault).map((e) => e.status)).toEqual([500, 500]);
   });
 
+  test("oidcDelayMs slows every OIDC call", async () => {
+    emu.knobs.oidcDelayMs = 300;
+    const started = Date.now();
+    await register();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   test("the request log never holds a secret", async () => {
     const { reg, token } = await deviceLogin();
     await refresh(reg, token.refreshToken);

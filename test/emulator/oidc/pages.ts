@@ -31,8 +31,10 @@ function decisionForm(action: string, fields: Record<string, string>): string {
 
 /** Consent page; it also follows a decision made elsewhere (a test calling emulator.oidc.approve). */
 export function authorizePage(requestId: string, clientName: string, scopes: string[]): string {
-  const poll = `setInterval(async()=>{try{const r=await fetch("/authorize/status?request_id=${encodeURIComponent(requestId)}");
-const s=await r.json();if(s.location)location.href=s.location;}catch(e){}},500);`;
+  // Stop following once the user clicked, or the browser would reach the callback twice.
+  const poll = `const t=setInterval(async()=>{try{const r=await fetch("/authorize/status?request_id=${encodeURIComponent(requestId)}");
+const s=await r.json();if(s.location&&!clicked){clearInterval(t);location.href=s.location;}}catch(e){}},500);
+let clicked=false;document.querySelector("form").addEventListener("submit",()=>{clicked=true;clearInterval(t);});`;
   return page(
     "Allow access?",
     `<p>The application <strong id="client-name">${escapeHtml(clientName)}</strong> wants to access your AWS accounts.</p>

@@ -170,6 +170,22 @@ describe("RefreshRunner against the emulator", () => {
     expect((await new SessionStatusStore(home.env).get("corp"))?.lastError?.message).toMatch(/Cannot reach/);
   });
 
+  test("an endpoint that never answers times out as a transient failure", async () => {
+    const { group, token } = await loggedIn();
+    emu.clock.advance(57 * MIN);
+    emu.addFault({ service: "sso-oidc", operation: "CreateToken", delayMs: 3000, times: 1 });
+    const r = new RefreshRunner({
+      env: home.env,
+      settings: DEFAULT_SETTINGS,
+      now: () => emu.clock.now(),
+      requestTimeoutMs: 300,
+    });
+    const check = await r.ensureFresh(group);
+    expect(check).toMatchObject({ state: "expiring", tunnelUsable: true });
+    expect((await new SessionStatusStore(home.env).get("corp"))?.lastError).toMatchObject({ kind: "transient" });
+    expect((await onDisk(group.tokenCacheFile)).accessToken).toBe(token.accessToken);
+  });
+
   test("a token another tool wrote while we waited for the lock is adopted, not refreshed again", async () => {
     const { group } = await loggedIn();
     emu.clock.advance(57 * MIN);

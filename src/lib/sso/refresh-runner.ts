@@ -1,6 +1,7 @@
 // Silent refresh of SSO sessions: one refresh per session however many callers (single-flight in the process, the
 // token lock file across processes), adopting tokens other tools wrote, recording outcomes for every process to see.
 import type { AwsConfig, SsoSessionGroup } from "../aws";
+import type { AwsEndpoints } from "../aws/clients";
 import type { Env } from "../home";
 import type { Settings } from "../settings";
 import { classifySsoError, SsoError } from "./errors";
@@ -45,13 +46,15 @@ export interface RefreshTokenResult {
 export interface RefreshRunnerDeps {
   env: Env;
   settings: Settings;
-  /** SSO OIDC endpoint override (the emulator); default AWS_ENDPOINT_URL_SSO_OIDC / AWS_ENDPOINT_URL, else AWS. */
-  endpoints?: { ssoOidc?: string };
+  /** Endpoint overrides (the emulator); unset services use AWS_ENDPOINT_URL_* from env, else AWS. */
+  endpoints?: AwsEndpoints;
   now?: () => number;
   /** CreateToken(refresh_token); default: the SSO OIDC SDK client. */
   createToken?: (group: SsoSessionGroup, token: CachedToken) => Promise<RefreshTokenResult>;
   /** How long to wait for another process's refresh of the same session. Default 20 s. */
   lockWaitMs?: number;
+  /** Give up on one CreateToken call after this long (transient failure). Default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 export interface CheckOptions {
@@ -216,31 +219,25 @@ export class RefreshRunner {
 
   private async sdkCreateToken(group: SsoSessionGroup, token: CachedToken): Promise<RefreshTokenResult> {
     // Loaded on first use: a check that finds fresh tokens never pays for the SDK.
-    const { SSOOIDCClient, CreateTokenCommand } = await import("@aws-sdk/client-sso-oidc");
-    const endpoint =
-      this.deps.endpoints?.ssoOidc ?? this.deps.env.AWS_ENDPOINT_URL_SSO_OIDC ?? this.deps.env.AWS_ENDPOINT_URL;
-    // One attempt per call: our backoff (shared by every process) decides when to try again.
-    const client = new SSOOIDCClient({
-      region: token.region ?? group.ssoRegion,
-      ...(endpoint ? { endpoint } : {}),
-      maxAttempts: 1,
-      requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
-    });
+    const [{ createTokenWithRefreshToken }, { resolveEndpoints }] = await Promise.all([
+      import("./oidc"),
+      import("../aws/clients"),
+    ]);
+    // The SDK sets no request timeout; a black-holed network must not hold the token lock for minutes.
+    const timeout = AbortSignal.timeout(this.deps.requestTimeoutMs ?? 30_000);
     try {
-      const out = await client.send(
-        new CreateTokenCommand({
-          grantType: "refresh_token",
-          clientId: token.clientId,
-          clientSecret: token.clientSecret,
-          refreshToken: token.refreshToken,
-        }),
-      );
-      if (!out.accessToken || !out.expiresIn) {
-        throw new SsoError("transient", "IAM Identity Center answered the refresh without a token. Retrying later.");
+      return await createTokenWithRefreshToken({ ssoRegion: token.region ?? group.ssoRegion }, token, {
+        endpoints: resolveEndpoints(this.deps.endpoints, this.deps.env),
+        signal: timeout,
+      });
+    } catch (err) {
+      if (timeout.aborted) {
+        throw new SsoError("transient", "IAM Identity Center did not answer in time. Retrying later.", {
+          code: "ETIMEDOUT",
+          cause: err,
+        });
       }
-      return { accessToken: out.accessToken, expiresIn: out.expiresIn, refreshToken: out.refreshToken };
-    } finally {
-      client.destroy();
+      throw err;
     }
   }
 }

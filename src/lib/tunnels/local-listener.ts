@@ -2,7 +2,8 @@
 // new session, auth-required) new connections are held paused and handed over once a session is ready.
 import { createServer, type Server, type Socket } from "node:net";
 
-export type ConnectionHandler = (socket: Socket) => void;
+/** Returns false when the session could not take the socket (it just ended): the socket is held for the next one. */
+export type ConnectionHandler = (socket: Socket) => boolean | void;
 
 export interface LocalListenerOptions {
   bindAddress: string;
@@ -74,15 +75,23 @@ export class LocalListener {
     });
     socket.on("error", () => undefined); // the session logs stream errors; a held socket's reset needs no log
     if (this.handler) return this.handOff(socket, this.handler);
-    this.held.push({ socket, since: Date.now() });
-    this.sweeper ??= setInterval(() => this.sweep(), 1000);
-    this.sweeper.unref();
+    this.hold(socket);
   }
 
   /** Sockets arrive paused (pauseOnConnect) so no byte is read before a session owns them. */
   private handOff(socket: Socket, handler: ConnectionHandler): void {
-    handler(socket);
+    if (handler(socket) === false) {
+      if (this.handler === handler) this.handler = undefined;
+      this.hold(socket);
+      return;
+    }
     if (!socket.destroyed && socket.readableFlowing === false) socket.resume();
+  }
+
+  private hold(socket: Socket): void {
+    this.held.push({ socket, since: Date.now() });
+    this.sweeper ??= setInterval(() => this.sweep(), 1000);
+    this.sweeper.unref();
   }
 
   private sweep(): void {

@@ -16,8 +16,9 @@ export interface SessionStats {
 /** A started session's data channel (PortForwardingSession): emits reconnecting, reconnected, ended(reason, detail). */
 export interface ForwardingSession extends EventEmitter {
   start(): Promise<{ agentVersion: string; mode: string }>;
-  handleConnection(socket: Socket): void;
-  /** Sends the TerminateSession flag and waits (at most timeoutMs) for its ack. */
+  /** False when the session has ended and did not take the socket. */
+  handleConnection(socket: Socket): boolean;
+  /** TerminateSession flag, a wait of at most timeoutMs for its ack, then the TerminateSession API. */
   terminate(timeoutMs: number): Promise<void>;
   readonly stats: SessionStats;
 }
@@ -28,11 +29,12 @@ export interface OpenedSession {
 }
 
 export interface SessionBackend {
-  /** StartSession + a data channel ready to start(); `resume` is handed to the channel for ResumeSession. */
+  /**
+   * StartSession and a data channel ready to start(). `beforeResume` runs before every ResumeSession (the worker
+   * waits there for a sign-in when the token is dead).
+   */
   open(
     def: TunnelDefinition,
     hooks: { log: (line: string) => void; beforeResume: () => Promise<void> },
   ): Promise<OpenedSession>;
-  /** The TerminateSession API (idempotent); errors are logged by the caller, not fatal. */
-  terminate(sessionId: string): Promise<void>;
 }

@@ -78,6 +78,10 @@ export class TunnelAuth {
     return new TunnelAuth(o, profile, group);
   }
 
+  get endpoints(): AwsEndpoints {
+    return this.o.endpoints;
+  }
+
   get region(): string {
     return this.profile.region ?? this.profile.ssoRegion;
   }

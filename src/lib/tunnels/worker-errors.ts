@@ -57,6 +57,7 @@ export function classifyFailure(err: unknown): Failure {
       message: `The target instance is not connected to Session Manager (${short(e.message)})`,
     };
   }
+  if ((err as { permanent?: boolean }).permanent === true) return { kind: "config", message: short(e.message) };
   if (CONFIG_NAMES.has(name)) return { kind: "config", message: `${name}: ${short(e.message)}` };
   if (e.code === "EADDRINUSE" || e.code === "EACCES" || e.code === "EADDRNOTAVAIL") {
     return { kind: "config", message: short(e.message) };

@@ -1,0 +1,314 @@
+// The tunnel worker (`stormtunnel tunnel run <id>`): one process per tunnel. Port check, sign-in, StartSession, the
+// local listener (opened only after the handshake), then keeping the tunnel up until SIGTERM. Its state file is the
+// single truth the CLI and Raycast read.
+import { backoffDelay } from "../ssm/channel/backoff";
+import { resolveEndpoints } from "../aws/clients";
+import type { Env } from "../home";
+import { settingsFromEnv } from "../settings";
+import type { OpenBrowser } from "../sso/browser";
+import { findTunnel } from "./store";
+import { checkPort, describePortProblem } from "./ports";
+import { LocalListener } from "./local-listener";
+import { initialState, writeState } from "./state";
+import { StateWriter } from "./state-writer";
+import { TunnelAuth } from "./tunnel-auth";
+import { classifyFailure, type Failure } from "./worker-errors";
+import { AuthWatch } from "./auth-watch";
+import type { ForwardingSession, SessionBackend, SessionEndReason } from "./session-backend";
+import { createSsmBackend } from "./ssm-backend";
+import type { TunnelDefinition } from "./definition";
+
+export interface RetryPolicy {
+  initialMs: number;
+  maxMs: number;
+  /** Failing this long without a session turns the status from connecting/reconnecting into a visible `error`. */
+  errorAfterMs: number;
+  /** How long the worker waits for the TerminateSession flag's ack on shutdown. */
+  terminateAckMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  initialMs: 1000,
+  maxMs: 30_000,
+  errorAfterMs: 60_000,
+  terminateAckMs: 1500,
+};
+
+/** Tests shorten the retry timings through the environment (the worker is a separate process). */
+export function retryPolicyFromEnv(env: Env): RetryPolicy {
+  const n = (v: string | undefined, d: number) => (v && Number(v) >= 0 ? Number(v) : d);
+  return {
+    initialMs: n(env.STORMTUNNEL_RETRY_INITIAL_MS, DEFAULT_RETRY.initialMs),
+    maxMs: n(env.STORMTUNNEL_RETRY_MAX_MS, DEFAULT_RETRY.maxMs),
+    errorAfterMs: n(env.STORMTUNNEL_ERROR_AFTER_MS, DEFAULT_RETRY.errorAfterMs),
+    terminateAckMs: DEFAULT_RETRY.terminateAckMs,
+  };
+}
+
+export interface WorkerOptions {
+  env: Env;
+  id: string;
+  /** Aborted on SIGTERM/SIGINT: terminate the session and exit. */
+  signal: AbortSignal;
+  log?: (line: string) => void;
+  now?: () => Date;
+  random?: () => number;
+  retry?: RetryPolicy;
+  openBrowser?: OpenBrowser;
+  backend?: (auth: TunnelAuth, def: TunnelDefinition) => SessionBackend;
+}
+
+export function describeTarget(def: TunnelDefinition): string {
+  return def.remoteHost ? `${def.target} → ${def.remoteHost}:${def.remotePort}` : `${def.target}:${def.remotePort}`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+function describeEnd(reason: SessionEndReason, detail: string): string {
+  if (reason === "channel_closed") return `Session Manager closed the session${detail ? `: ${detail}` : ""}`;
+  if (reason === "resume-refused") return "the session could not be resumed";
+  return detail || reason;
+}
+
+export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
+  const log = o.log ?? ((line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
+  const now = o.now ?? (() => new Date());
+  const retry = o.retry ?? retryPolicyFromEnv(o.env);
+  const def = await findTunnel(o.env, o.id);
+  if (!def || def.id !== o.id) {
+    writeState(o.env, initialState(o.id, now(), { status: "error", lastError: `tunnel ${o.id} is not defined` }));
+    log(`tunnel ${o.id} is not defined; exiting`);
+    return 1;
+  }
+  const writer = new StateWriter(
+    o.env,
+    def.id,
+    { name: def.name, profile: def.profile, target: describeTarget(def) },
+    now,
+  );
+  log(`worker ${process.pid} for tunnel "${def.name}" (${describeTarget(def)}) on ${def.bindAddress}:${def.localPort}`);
+
+  const port = await checkPort(def.bindAddress, def.localPort);
+  if (!port.free) {
+    const message = describePortProblem(def.bindAddress, def.localPort, port);
+    writer.update({ status: "error", lastError: message });
+    log(`refusing to start: ${message}`);
+    return 1;
+  }
+
+  const settings = settingsFromEnv(o.env);
+  let auth: TunnelAuth;
+  try {
+    auth = await TunnelAuth.load({
+      env: o.env,
+      settings,
+      endpoints: resolveEndpoints(undefined, o.env),
+      profileName: def.profile,
+      log,
+      openBrowser: o.openBrowser,
+    });
+  } catch (err) {
+    const { message } = classifyFailure(err);
+    writer.update({ status: "error", lastError: message });
+    log(`cannot start: ${message}`);
+    return 1;
+  }
+
+  const listener = new LocalListener({ bindAddress: def.bindAddress, port: def.localPort, log });
+  const totals = { connections: 0, bytesIn: 0, bytesOut: 0 };
+  let current: ForwardingSession | undefined;
+  let currentId: string | undefined;
+  writer.trackCounters(() => ({
+    connections: totals.connections + (current?.stats.connections ?? 0),
+    activeConnections: current?.stats.activeConnections ?? 0,
+    bytesIn: totals.bytesIn + (current?.stats.bytesIn ?? 0),
+    bytesOut: totals.bytesOut + (current?.stats.bytesOut ?? 0),
+  }));
+  const authWatch = new AuthWatch({ auth, writer, log, signal: o.signal, intervalMs: settings.checkIntervalMs });
+  const backend = (o.backend ?? createSsmBackend)(auth, def);
+
+  let loginAllowed = true; // only the connect the user asked for may open a browser
+  let forceLogin = false;
+  let failures = 0;
+  let failingSince: number | undefined;
+  let everConnected = false;
+
+  while (!o.signal.aborted) {
+    try {
+      await auth.accessToken({
+        allowLogin: loginAllowed,
+        forceLogin,
+        signal: o.signal,
+        onLogin: (login) => writer.update(login ? { status: "authenticating", login } : { login: undefined }),
+      });
+      writer.update({ status: everConnected ? "reconnecting" : "connecting", login: undefined });
+      const opened = await backend.open(def, { log, beforeResume: () => authWatch.untilUsable(o.signal) });
+      const info = await opened.session.start().catch(async (err: unknown) => {
+        // StartSession succeeded but the data channel did not: do not leave the session open on AWS.
+        await withTimeout(opened.session.terminate(0), 3000).catch(() => undefined);
+        throw err;
+      });
+      if (!listener.listening) await listener.listen();
+      current = opened.session;
+      currentId = opened.sessionId;
+      listener.attach((socket) => opened.session.handleConnection(socket));
+      loginAllowed = forceLogin = false;
+      failures = 0;
+      failingSince = undefined;
+      everConnected = true;
+      writer.update({
+        status: "connected",
+        sessionId: opened.sessionId,
+        localAddress: listener.address,
+        lastError: undefined,
+      });
+      log(
+        `connected: session ${opened.sessionId}, agent ${info.agentVersion} (${info.mode}), listening on ${listener.address}`,
+      );
+      authWatch.start();
+      const end = await waitForEnd(opened.session, o.signal, writer, authWatch);
+      authWatch.stop();
+      listener.detach();
+      if (end === "aborted") break;
+      const s = opened.session.stats;
+      totals.connections += s.connections;
+      totals.bytesIn += s.bytesIn;
+      totals.bytesOut += s.bytesOut;
+      current = currentId = undefined;
+      const why = describeEnd(end.reason, end.detail);
+      log(`session ${opened.sessionId} ended (${end.reason}): ${why}`);
+      if (!def.autoReconnect) {
+        writer.update({ status: "stopped", lastError: `${why} (auto-reconnect is off)` });
+        break;
+      }
+      // Ended sessions (idle timeout, hourly recycle, refused resume) are replaced at once behind the same listener.
+      writer.update({ status: "reconnecting", lastError: why });
+    } catch (err) {
+      if (o.signal.aborted) break;
+      const failure = classifyFailure(err);
+      if (isFatalListenError(err)) {
+        writer.update({ status: "error", lastError: describeListenError(def, err) });
+        log(`cannot listen: ${describeListenError(def, err)}`);
+        await shutdown();
+        return 1;
+      }
+      if (failure.kind === "auth") {
+        await waitForSignIn(failure);
+        continue;
+      }
+      failures += 1;
+      failingSince ??= Date.now();
+      const longFailing = Date.now() - failingSince >= retry.errorAfterMs;
+      const hopeless = failure.kind === "permission" || failure.kind === "config";
+      const status = longFailing || hopeless ? "error" : everConnected ? "reconnecting" : "connecting";
+      writer.update({ status, lastError: failure.message });
+      log(`attempt ${failures} failed (${failure.kind}): ${failure.message}`);
+      if (status === "error" && !def.autoReconnect) break;
+      const delay = hopeless
+        ? retry.maxMs
+        : backoffDelay({ ...retry, budgetMs: Infinity }, failures, o.random ?? Math.random);
+      await sleep(delay, o.signal);
+    }
+  }
+  await shutdown();
+  return writer.status === "error" ? 1 : 0;
+
+  async function waitForSignIn(failure: Failure): Promise<void> {
+    // A token that looks valid but was rejected: only a new one helps. The user's own connect may sign in at once.
+    const looksValid = (await auth.check().catch(() => undefined))?.tunnelUsable ?? false;
+    if (loginAllowed && looksValid && !forceLogin) {
+      forceLogin = true;
+      return;
+    }
+    loginAllowed = false;
+    forceLogin = false;
+    writer.update({ status: "auth-required", lastError: failure.message, login: undefined });
+    log(`waiting for a new sign-in: ${failure.message}`);
+    await auth.waitForToken(o.signal, looksValid).catch(() => undefined);
+    if (!o.signal.aborted) log("a new SSO token appeared; reconnecting");
+  }
+
+  async function shutdown(): Promise<void> {
+    authWatch.stop();
+    const session = current;
+    const sessionId = currentId;
+    if (session && sessionId) {
+      log(`terminating session ${sessionId}`);
+      await withTimeout(session.terminate(retry.terminateAckMs), retry.terminateAckMs + 3000).catch((e: Error) =>
+        log(`terminate: ${e.message}`),
+      );
+    }
+    await listener.close();
+    if (writer.status !== "stopped") {
+      const keepError = writer.status === "error" ? {} : { lastError: undefined };
+      writer.update({ status: writer.status === "error" ? "error" : "stopped", activeConnections: 0, ...keepError });
+    }
+    writer.stop();
+    log("worker exiting");
+  }
+}
+
+function isFatalListenError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return (
+    (err as Error)?.message?.includes("listen") === true &&
+    (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL")
+  );
+}
+
+function describeListenError(def: TunnelDefinition, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? "error";
+  return describePortProblem(def.bindAddress, def.localPort, { free: false, code, holder: "another process" });
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error("timed out")), ms).unref())]);
+}
+
+type EndResult = { reason: SessionEndReason; detail: string } | "aborted";
+
+/** Until the session ends or the worker is told to stop; keeps the status in step with drops and resumes. */
+function waitForEnd(
+  session: ForwardingSession,
+  signal: AbortSignal,
+  writer: StateWriter,
+  authWatch: AuthWatch,
+): Promise<EndResult> {
+  return new Promise((resolve) => {
+    const onReconnecting = () => {
+      if (writer.status === "connected")
+        writer.update({ status: "reconnecting", lastError: "connection to Session Manager lost; resuming" });
+    };
+    const onReconnected = () => {
+      if (writer.status === "reconnecting")
+        writer.update({
+          status: authWatch.needsSignIn ? "auth-required" : "connected",
+          lastError: authWatch.needsSignIn ? writer.current.lastError : undefined,
+        });
+    };
+    const finish = (result: EndResult) => {
+      session.off("reconnecting", onReconnecting);
+      session.off("reconnected", onReconnected);
+      session.off("ended", onEnded);
+      signal.removeEventListener("abort", onAbort);
+      resolve(result);
+    };
+    const onEnded = (reason: SessionEndReason, detail?: string) => finish({ reason, detail: detail ?? "" });
+    const onAbort = () => finish("aborted");
+    session.on("reconnecting", onReconnecting);
+    session.on("reconnected", onReconnected);
+    session.once("ended", onEnded);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

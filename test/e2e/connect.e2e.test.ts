@@ -1,0 +1,61 @@
+// The real worker against the emulator: sign-in from the token cache, StartSession, listener after the handshake,
+// data through the tunnel, status, clean SIGTERM with TerminateSession.
+import { createConnection } from "node:net";
+import { readFileSync } from "node:fs";
+import { stopTunnel } from "../../src/lib/tunnels/supervisor";
+import { readState } from "../../src/lib/tunnels/state";
+import { logPath } from "../../src/lib/tunnels/state";
+import { isWorkerAlive } from "../../src/lib/tunnels/liveness";
+import { createWorld, type World } from "./harness";
+
+function echoOnce(port: number, data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const s = createConnection(port, "127.0.0.1", () => s.write(data));
+    s.on("data", (d) => {
+      chunks.push(d);
+      got += d.length;
+      if (got >= data.length) {
+        s.destroy();
+        resolve(Buffer.concat(chunks));
+      }
+    });
+    s.on("error", reject);
+    s.on("close", () => got < data.length && reject(new Error(`closed after ${got} bytes`)));
+  });
+}
+
+describe("tunnel worker end to end", () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await createWorld();
+    await w.seedToken();
+  });
+  afterAll(() => w?.close());
+
+  test("connects, forwards data, reports state, and stops cleanly with TerminateSession", async () => {
+    const def = await w.define();
+    const pid = await w.start(def);
+    const state = await w.waitStatus(def.id, "connected");
+    expect(state.pid).toBe(pid);
+    expect(state.localAddress).toBe(`127.0.0.1:${def.localPort}`);
+    expect(state.sessionId).toMatch(/-[0-9a-f]{17}$/);
+    const data = Buffer.from("hello through the tunnel\n");
+    expect((await echoOnce(def.localPort, data)).toString()).toBe(data.toString());
+
+    await stopTunnel(def.id, { env: w.env });
+    expect(isWorkerAlive(pid)).toBe(false);
+    const stopped = readState(w.env, def.id)!;
+    expect(stopped.status).toBe("stopped");
+    expect(stopped.bytesOut).toBeGreaterThanOrEqual(data.length);
+    expect(w.emu.ssm.sessions.get(state.sessionId!)?.status).toBe("Terminated");
+    const terminateCalls = w.emu.log.filter((e) => e.operation === "TerminateSession");
+    expect(terminateCalls.length).toBeGreaterThanOrEqual(1);
+    const log = readFileSync(logPath(w.env, def.id), "utf8");
+    expect(log).toContain("connected: session");
+    const token = readFileSync(await w.tokenFile(), "utf8");
+    const accessToken = JSON.parse(token).accessToken as string;
+    expect(log).not.toContain(accessToken);
+  });
+});

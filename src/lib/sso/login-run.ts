@@ -9,7 +9,7 @@ import { classifySsoError, SsoError } from "./errors";
 import type { FlowContext } from "./flow-context";
 import { withFileLock } from "./lock";
 import { cancelled, loginCallFailed, registrationRejected } from "./login-errors";
-import { writeLoginProgress, type LoginProgress } from "./login-state";
+import { isTerminal, writeLoginProgress, type LoginProgress } from "./login-state";
 import { oidcEndpoint, registerClient, type NewTokens } from "./oidc";
 import type { PkceRandom } from "./pkce";
 import { pkceLogin } from "./pkce-flow";
@@ -53,6 +53,8 @@ export async function runLogin(group: SsoSessionGroup, opts: RunLoginOptions): P
     updatedAt: stamp(),
   };
   const report = async (update: Partial<LoginProgress>) => {
+    // A late note (e.g. the browser opener failing after the login ended) must not reopen a finished login.
+    if (isTerminal(progress.status)) return;
     progress = { ...progress, ...update, updatedAt: stamp() };
     await writeLoginProgress(opts.env, group, progress);
     opts.publish(progress);
@@ -74,14 +76,14 @@ export async function runLogin(group: SsoSessionGroup, opts: RunLoginOptions): P
       persist: (tokens) => persistToken(group, registration, tokens, opts.now),
     };
     const token = opts.method === "pkce" ? await pkceLogin(ctx) : await deviceCodeLogin(ctx);
-    await report({ status: "succeeded", error: undefined, errorKind: undefined });
+    await report({ status: "succeeded", error: undefined, errorKind: undefined, browserError: undefined });
     return token;
   } catch (err) {
     const e = opts.signal.aborted ? cancelled() : classifySsoError(err);
     await report(
       e.kind === "cancelled"
-        ? { status: "cancelled", error: e.message, errorKind: e.kind }
-        : { status: "failed", error: e.message, errorKind: e.kind },
+        ? { status: "cancelled", error: e.message, errorKind: e.kind, browserError: undefined }
+        : { status: "failed", error: e.message, errorKind: e.kind, browserError: undefined },
     ).catch(() => undefined);
     throw e;
   }

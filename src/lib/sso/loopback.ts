@@ -31,6 +31,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
   let deliver: ((cb: ReceivedCallback) => void) | undefined;
   let received: ReceivedCallback | undefined;
   let finalPage: ResultPage | undefined;
+  const waiting: ServerResponse[] = [];
 
   const server = createServer((req, res) => handle(req, res));
   function handle(req: IncomingMessage, res: ServerResponse) {
@@ -40,8 +41,9 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
       return;
     }
     if (received) {
-      // A reload or a second redirect: the first one decides.
-      send(res, 200, finalPage ?? { ok: true, title: "Sign-in in progress", message: "You can close this tab." });
+      // A reload or a second redirect (consent pages may navigate twice): the first one decides; show its outcome.
+      if (finalPage) send(res, 200, finalPage);
+      else waiting.push(res);
       return;
     }
     const q = url.searchParams;
@@ -61,6 +63,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
         clearTimeout(hold);
         finalPage = page;
         send(res, 200, page);
+        for (const other of waiting.splice(0)) send(other, 200, page);
       },
     };
     received = cb;

@@ -23,22 +23,23 @@ export async function pkceLogin(ctx: FlowContext): Promise<CachedToken> {
       scopes: reg.scopes ?? registrationScopes(group, "pkce") ?? [],
     });
     await ctx.report({ status: "waiting-for-browser", authorizeUrl: url });
+    // The opener is not awaited: one that returns only once the page has loaded must not hold up our answer to it.
+    const callback = server.waitForCallback({ timeoutMs: ctx.timeoutMs, signal });
+    callback.catch(() => undefined);
     if (ctx.openBrowser) {
-      try {
-        await ctx.openBrowser(url);
-      } catch (err) {
-        await ctx.report({
+      void ctx.openBrowser(url).catch((err: unknown) =>
+        ctx.report({
           browserError: `Could not open a browser (${describeError(err)}). Open this URL to continue: ${url}`,
-        });
-      }
+        }),
+      );
     }
 
     let cb;
     try {
-      cb = await server.waitForCallback({ timeoutMs: ctx.timeoutMs, signal });
+      cb = await callback;
     } catch (err) {
       if ((err as Error).message === "aborted") throw cancelled();
-      throw loginExpired(Math.round(ctx.timeoutMs / 60_000), "LoginTimeout");
+      throw loginExpired(Math.max(1, Math.round(ctx.timeoutMs / 60_000)), "LoginTimeout");
     }
     const fail = (e: SsoError): never => {
       cb.respond(failurePage(e.message));

@@ -404,6 +404,26 @@ describe("authorization code + PKCE", () => {
     expect(emu.oidc.pending()).toEqual([]);
   });
 
+  test("a consent page left open longer than 600 s can no longer be decided", async () => {
+    const reg = await registerPkce();
+    const { challenge } = pkcePair();
+    const redirectUri = "http://127.0.0.1:40000/oauth/callback";
+    const html = await (
+      await fetch(authorizeUrl(emu.url, { clientId: reg.clientId!, redirectUri, challenge, state: "old" }))
+    ).text();
+    const requestId = /name="request_id" value="([^"]+)"/.exec(html)![1];
+    emu.clock.advance(601_000);
+    expect(emu.oidc.pending()).toEqual([]);
+    expect(() => emu.oidc.approve("old")).toThrow(/no pending authorization/);
+    const res = await fetch(`${emu.url}/authorize`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ request_id: requestId, decision: "allow" }).toString(),
+    });
+    expect(res.status).toBe(400);
+  });
+
   test("unregistered redirect URIs get an error page, never a redirect; autoApprove redirects at once", async () => {
     const reg = await registerPkce();
     const { challenge } = pkcePair();

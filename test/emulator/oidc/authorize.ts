@@ -7,7 +7,7 @@ import { newAuthCode, newId } from "./ids";
 import { authorizePage, messagePage } from "./pages";
 import { CHALLENGE_PATTERN } from "./pkce";
 import { redirectUriMatches, withParams } from "./redirect";
-import { AUTH_CODE_TTL_SECONDS, ssoState, type AuthorizationRequest } from "./state";
+import { AUTH_CODE_TTL_SECONDS, AUTHORIZE_REQUEST_TTL_SECONDS, ssoState, type AuthorizationRequest } from "./state";
 
 export interface AuthorizeRecord {
   url: string;
@@ -89,8 +89,10 @@ export function postAuthorize(ctx: EmulatorContext, req: EmulatorRequest): Emula
   const form = new URLSearchParams(req.body.toString("utf8"));
   const logged = Object.fromEntries(form);
   const request = ssoState(ctx).authorizationRequests.get(form.get("request_id") ?? "");
-  if (!request) return html(400, messagePage("Error", "Unknown or expired authorization request"), logged);
-  if (request.location) return redirect(request.location, logged);
+  if (request?.location) return redirect(request.location, logged);
+  if (!request || !requestOpen(ctx, request)) {
+    return html(400, messagePage("Error", "Unknown or expired authorization request"), logged);
+  }
   return redirect(decideAuthorization(ctx, request, form.get("decision") === "allow"), logged);
 }
 
@@ -98,6 +100,10 @@ export function authorizeStatus(ctx: EmulatorContext, req: EmulatorRequest): Emu
   const request = ssoState(ctx).authorizationRequests.get(req.query.get("request_id") ?? "");
   const res = json("sso-oidc", OP, request ? 200 : 404, { status: request?.status, location: request?.location });
   return { ...res, logged: Object.fromEntries(req.query) };
+}
+
+export function requestOpen(ctx: EmulatorContext, request: AuthorizationRequest): boolean {
+  return request.status === "pending" && ctx.clock.now() < request.createdAt + AUTHORIZE_REQUEST_TTL_SECONDS * 1000;
 }
 
 /** Allow issues a single-use code bound to the client, redirect URI and challenge; Deny sends access_denied. */

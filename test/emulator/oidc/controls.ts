@@ -1,7 +1,7 @@
 // What tests (and the CLI) can do to the emulated Identity Center besides calling its API.
 import type { EmulatorContext } from "../context";
 import type { AuthorizeRecord } from "./authorize";
-import { decideAuthorization } from "./authorize";
+import { decideAuthorization, requestOpen } from "./authorize";
 import { decideDevice, findByUserCode } from "./device-page";
 import { newClientId, newClientSecret } from "./ids";
 import { ACCOUNT_ACCESS_SCOPE, DEVICE_CODE_GRANT, ssoState } from "./state";
@@ -78,7 +78,7 @@ export function createOidcControls(ctx: EmulatorContext): OidcControlsInternal {
 
   function decide(key: string, allow: boolean): Decision {
     for (const r of state.authorizationRequests.values()) {
-      if (r.state === key && r.status === "pending") {
+      if (r.state === key && requestOpen(ctx, r)) {
         return { kind: "authorize", location: decideAuthorization(ctx, r, allow) };
       }
     }
@@ -95,7 +95,7 @@ export function createOidcControls(ctx: EmulatorContext): OidcControlsInternal {
       const now = ctx.clock.now();
       const out: PendingAuthorization[] = [];
       for (const r of state.authorizationRequests.values()) {
-        if (r.status !== "pending") continue;
+        if (!requestOpen(ctx, r)) continue;
         out.push({
           kind: "authorize",
           key: r.state,

@@ -7,6 +7,8 @@ export const ACCOUNT_ACCESS_SCOPE = "sso:account:access";
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 /** Authorization codes are single-use and short-lived. */
 export const AUTH_CODE_TTL_SECONDS = 300;
+/** A consent page left open longer than the CLI waits (600 s) can no longer be decided. */
+export const AUTHORIZE_REQUEST_TTL_SECONDS = 600;
 
 export interface Registration {
   clientId: string;

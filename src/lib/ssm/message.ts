@@ -1,10 +1,17 @@
 // ClientMessage codec (ssm-protocol.md §4): bytes <-> message, pure, never throws on bad input.
+import * as crypto from "node:crypto";
 import { createHash, randomUUID } from "node:crypto";
 
 export const HEADER_LENGTH = 116; // offset of PayloadLength; the payload starts at HL + 4
 const TYPE_FIELD = 32;
 const MIN_FRAME = 120;
 const EMPTY_DIGEST = createHash("sha256").digest();
+
+// One-shot hashing (Node ≥ 20.12) is about twice as fast as createHash for 1 KiB payloads.
+const oneShot = (crypto as { hash?: (alg: string, data: Buffer, enc: "buffer") => Buffer }).hash;
+const sha256 = oneShot
+  ? (data: Buffer) => oneShot("sha256", data, "buffer")
+  : (data: Buffer) => createHash("sha256").update(data).digest();
 
 export const MessageType = {
   InputStreamData: "input_stream_data",
@@ -65,7 +72,7 @@ export function encodeMessage(m: ClientMessage): Buffer {
   const type = Buffer.from(m.messageType, "ascii");
   if (type.length === 0 || type.length > TYPE_FIELD)
     throw new Error(`message type must be 1-32 bytes: ${m.messageType}`);
-  const out = Buffer.alloc(MIN_FRAME + m.payload.length);
+  const out = Buffer.allocUnsafe(MIN_FRAME + m.payload.length); // every byte is written below
   out.writeUInt32BE(HEADER_LENGTH, 0);
   out.fill(0x20, 4, 4 + TYPE_FIELD);
   type.copy(out, 4);
@@ -74,7 +81,7 @@ export function encodeMessage(m: ClientMessage): Buffer {
   out.writeBigInt64BE(BigInt(m.sequenceNumber), 48);
   out.writeBigUInt64BE(m.flags, 56);
   writeMessageId(out, 64, m.messageId);
-  (m.payload.length ? createHash("sha256").update(m.payload).digest() : EMPTY_DIGEST).copy(out, 80);
+  (m.payload.length ? sha256(m.payload) : EMPTY_DIGEST).copy(out, 80);
   out.writeUInt32BE(m.payloadType, 112);
   out.writeUInt32BE(m.payload.length, 116);
   m.payload.copy(out, MIN_FRAME);
@@ -116,7 +123,7 @@ export function decodeMessage(frame: Buffer): DecodeResult {
     };
   }
   if (!isPublication && payloadLength !== 0) {
-    const digest = createHash("sha256").update(rest).digest();
+    const digest = sha256(rest);
     if (!digest.equals(frame.subarray(80, 112))) return { ok: false, reason: "payload digest mismatch" };
   }
   const payload = Buffer.from(rest.subarray(0, Math.min(payloadLength, rest.length)));
@@ -137,11 +144,16 @@ export function decodeMessage(frame: Buffer): DecodeResult {
 
 /** Wire order is the UUID's low half, then its high half (§4.1). */
 function writeMessageId(out: Buffer, at: number, id: string): void {
-  const hex = id.replace(/-/g, "");
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new Error(`invalid message id: ${id}`);
-  const bytes = Buffer.from(hex, "hex");
-  bytes.copy(out, at, 8, 16);
-  bytes.copy(out, at + 8, 0, 8);
+  const hex =
+    id.length === 36 ? id.slice(0, 8) + id.slice(9, 13) + id.slice(14, 18) + id.slice(19, 23) + id.slice(24) : id;
+  // Buffer#write stops at the first non-hex pair, so a short count means a malformed id.
+  if (
+    hex.length !== 32 ||
+    out.write(hex.slice(16), at, "hex") !== 8 ||
+    out.write(hex.slice(0, 16), at + 8, "hex") !== 8
+  ) {
+    throw new Error(`invalid message id: ${id}`);
+  }
 }
 
 function readMessageId(frame: Buffer, at: number): string {

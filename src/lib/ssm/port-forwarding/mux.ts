@@ -16,6 +16,8 @@ export interface MuxForwarderOptions {
   /** The smux session died (keepalive timeout, protocol error): the data channel is useless now. */
   onFatal: (reason: string) => void;
   streamHighWater?: number;
+  keepaliveIntervalMs?: number;
+  keepaliveTimeoutMs?: number;
 }
 
 export class MuxForwarder implements Forwarder {
@@ -36,6 +38,8 @@ export class MuxForwarder implements Forwarder {
       keepalive: o.keepalive,
       clock: o.clock,
       streamHighWater: o.streamHighWater,
+      keepaliveIntervalMs: o.keepaliveIntervalMs,
+      keepaliveTimeoutMs: o.keepaliveTimeoutMs,
     });
     this.smux.on("close", (reason: string) => {
       if (reason !== "closed") o.onFatal(reason);

@@ -26,6 +26,8 @@ export interface PortForwardingSessionOptions {
   clock?: Clock;
   /** Test seams and tuning, passed to the data channel. */
   channel?: Partial<Pick<DataChannelOptions, "dial" | "random" | "backoff" | "pingIntervalMs" | "highWaterBytes">>;
+  /** Test seam: shorter smux keepalive periods (only used when the agent keeps keepalive on). */
+  smuxKeepalive?: { intervalMs: number; timeoutMs: number };
 }
 
 export interface StartedSession {
@@ -93,6 +95,8 @@ export class PortForwardingSession extends EventEmitter {
             log: this.log,
             onConnectionError: (err: ConnectToPortError) => this.emit("connection-error", err),
             onFatal: (reason) => this.channel.close("error", reason),
+            keepaliveIntervalMs: this.o.smuxKeepalive?.intervalMs,
+            keepaliveTimeoutMs: this.o.smuxKeepalive?.timeoutMs,
           })
         : new BasicForwarder(this.channel, { stats: this.stats, log: this.log });
     this.channel.setHandler(this.forwarder);

@@ -17,6 +17,9 @@ export interface SmuxSessionOptions {
   keepalive: boolean;
   clock?: Clock;
   streamHighWater?: number;
+  /** Keepalive periods; the smux defaults (10 s / 30 s) unless a test shortens them. */
+  keepaliveIntervalMs?: number;
+  keepaliveTimeoutMs?: number;
 }
 
 /** Events: "close"(reason) once the session is over (keepalive timeout, protocol error, close()). */
@@ -34,10 +37,12 @@ export class SmuxSession extends EventEmitter {
     super();
     if (o.keepalive) {
       const clock = o.clock ?? systemClock;
-      this.stopTimers.push(every(clock, KEEPALIVE_INTERVAL_MS, () => this.o.write(encodeFrame(Cmd.NOP, 0))));
+      const interval = o.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS;
+      const timeout = o.keepaliveTimeoutMs ?? KEEPALIVE_TIMEOUT_MS;
+      this.stopTimers.push(every(clock, interval, () => this.o.write(encodeFrame(Cmd.NOP, 0))));
       this.stopTimers.push(
-        every(clock, KEEPALIVE_TIMEOUT_MS, () => {
-          if (!this.heardSinceCheck) this.close("smux keepalive timeout: no frame from the agent for 30 s");
+        every(clock, timeout, () => {
+          if (!this.heardSinceCheck) this.close(`smux keepalive timeout: no frame from the agent for ${timeout} ms`);
           this.heardSinceCheck = false;
         }),
       );

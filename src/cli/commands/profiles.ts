@@ -1,0 +1,83 @@
+// `stormtunnel profiles [--json]`: every profile with its kind, SSO session, token state, expiry and whether a tunnel
+// can use it now. Reads files only (no network), so it is instant.
+import { loadAwsConfig, type Profile } from "../../lib/aws";
+import { settingsFromEnv } from "../../lib/settings";
+import { tokenStatusForProfiles, type ProfileTokenStatus } from "../../lib/sso/session-status";
+import type { CliCommand } from "../io";
+
+export const profilesCommand: CliCommand = async (args, io) => {
+  const unknown = args.filter((a) => a !== "--json");
+  if (unknown.length) {
+    io.stderr(`usage: stormtunnel profiles [--json]`);
+    return 2;
+  }
+  const settings = settingsFromEnv(io.env);
+  const config = await loadAwsConfig({ env: io.env, override: settings.awsConfigFile });
+  const now = Date.now();
+  const statuses = await tokenStatusForProfiles(config, io.env, now, settings);
+  const kinds = new Map(config.profiles.map((p) => [p.name, kindOf(p)]));
+  if (args.includes("--json")) {
+    io.stdout(
+      JSON.stringify(
+        statuses.map((s) => toJson(s, kinds.get(s.profile)!)),
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  for (const p of config.problems.filter((p) => !p.profile && p.severity === "error")) io.stderr(p.message);
+  if (statuses.length === 0) {
+    io.stderr(`No profiles in ${config.path}.`);
+    return config.exists ? 0 : 1;
+  }
+  const rows = statuses.map((s) => [
+    s.profile,
+    kinds.get(s.profile)!,
+    s.session ?? "-",
+    s.state ?? "-",
+    s.expiresAt !== undefined ? describeExpiry(s.expiresAt, now) : "-",
+    s.tunnelUsable ? "yes" : "no",
+    s.reason ?? "",
+  ]);
+  for (const line of table(["PROFILE", "KIND", "SESSION", "TOKEN", "EXPIRES", "TUNNEL", "NOTE"], rows)) io.stdout(line);
+  return 0;
+};
+
+/** sso-session, legacy-sso, role-chained or other. */
+function kindOf(p: Profile): string {
+  if (p.kind === "sso") return p.style === "sso-session" ? "sso-session" : "legacy-sso";
+  return p.kind;
+}
+
+function toJson(s: ProfileTokenStatus, kind: string) {
+  return {
+    profile: s.profile,
+    kind,
+    session: s.session,
+    state: s.state,
+    reason: s.reason,
+    expiresAt: s.expiresAt === undefined ? undefined : new Date(s.expiresAt).toISOString(),
+    idpSessionEnd: s.idpSessionEnd === undefined ? undefined : new Date(s.idpSessionEnd).toISOString(),
+    tunnelUsable: s.tunnelUsable,
+  };
+}
+
+/** "2026-01-02T03:04:05Z (in 42 min)" / "(3 h ago)". */
+export function describeExpiry(expiresAt: number, now: number): string {
+  const mins = Math.round((expiresAt - now) / 60_000);
+  const abs = Math.abs(mins);
+  const span = abs < 90 ? `${abs} min` : `${Math.round(abs / 60)} h`;
+  const iso = new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return `${iso} (${mins >= 0 ? `in ${span}` : `${span} ago`})`;
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}

@@ -8,6 +8,8 @@ export interface TcpTarget {
   accepted: number;
   /** Bytes each connection received, in accept order. */
   received: Buffer[];
+  /** Connections still open. */
+  open(): number;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,13 @@ export function startSourceServer(payload: Buffer): Promise<TcpTarget> {
 
 async function startServer(onConnection: (s: Socket, record: (d: Buffer) => void) => void): Promise<TcpTarget> {
   const sockets = new Set<Socket>();
-  const target: TcpTarget = { port: 0, accepted: 0, received: [], close: async () => undefined };
+  const target: TcpTarget = {
+    port: 0,
+    accepted: 0,
+    received: [],
+    open: () => sockets.size,
+    close: async () => undefined,
+  };
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));

@@ -38,6 +38,8 @@ async function syncDir(dir: string): Promise<void> {
   await h.close().catch(() => undefined);
 }
 
+const QUICK_READS = 3;
+
 export type JsonRead =
   { state: "ok"; value: unknown; mtimeMs: number } | { state: "missing" } | { state: "corrupt"; reason: string };
 
@@ -49,8 +51,14 @@ export async function readJsonFile(file: string, opts: { retries?: number; delay
   const retries = opts.retries ?? 3;
   const delayMs = opts.delayMs ?? 50;
   let reason = "";
-  for (let attempt = 0; attempt <= retries; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, delayMs));
+  // Each of the 1 + retries rounds (delayMs apart) re-reads a few times a few ms apart first: a busy in-place
+  // writer is usually done within a millisecond or two.
+  const reads = (retries + 1) * QUICK_READS;
+  for (let attempt = 0; attempt < reads; attempt++) {
+    if (attempt > 0) {
+      const wait = attempt % QUICK_READS === 0 ? delayMs : 1 + Math.floor(Math.random() * 4);
+      await new Promise((r) => setTimeout(r, wait));
+    }
     let text: string;
     let mtimeMs: number;
     try {

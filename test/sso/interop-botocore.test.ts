@@ -1,0 +1,144 @@
+// The cache file is the interop surface: botocore (the AWS CLI's core) and StormTunnel read, refresh and log out
+// each other's tokens, against the emulator, in a temp HOME.
+import { execFile, spawn } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { startEmulator, type Emulator } from "../emulator";
+import { login } from "../../src/lib/sso/login";
+import { createTokenWithRefreshToken } from "../../src/lib/sso/oidc";
+import { getRoleCredentials } from "../../src/lib/sso/role-credentials";
+import { formatCacheTimestamp } from "../../src/lib/sso/timestamps";
+import { readToken, writeToken, type CachedToken } from "../../src/lib/sso/token-cache";
+import { groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
+
+jest.setTimeout(60_000);
+
+const run = promisify(execFile);
+const PY = join(__dirname, "py");
+
+let emu: Emulator;
+let home: TempHome;
+
+beforeEach(async () => {
+  emu = await startEmulator({ knobs: { autoApprove: true } });
+  home = makeTempHome();
+  writeAwsConfig(home);
+});
+afterEach(async () => {
+  await emu.close();
+  home.cleanup();
+});
+
+async function botocore(profile: string, action: string): Promise<Record<string, unknown>> {
+  const env = { ...home.env, ...emu.env(), PYTHONDONTWRITEBYTECODE: "1" } as NodeJS.ProcessEnv;
+  const { stdout } = await run("python3", [join(PY, "sso_token.py"), profile, action], { env, timeout: 30_000 });
+  return JSON.parse(stdout.trim().split("\n").pop()!);
+}
+
+async function ourToken(file: string): Promise<CachedToken> {
+  const read = await readToken(file);
+  if (read.state !== "ok") throw new Error(`token ${read.state}`);
+  return read.token;
+}
+
+it("botocore loads our token, refreshes it when it is near expiry, and we adopt the refreshed one", async () => {
+  const { group, profile } = await groupOf(home, "dev");
+  const ours = await login(group, { env: home.env, method: "pkce", endpoints: emu.endpoints, openBrowser: follow });
+
+  expect(await botocore("dev", "load")).toMatchObject({ changed: false, fileMatches: true });
+
+  // Five minutes left: inside botocore's 15-minute window, so it refreshes with our client data and refresh token.
+  await writeToken(group.tokenCacheFile, {
+    ...ours,
+    expiresAt: formatCacheTimestamp(Date.now() + 5 * 60_000),
+    ideField: 1,
+  });
+  const loaded = await botocore("dev", "load");
+  expect(loaded).toMatchObject({ changed: true, fileMatches: true });
+  expect(emu.oidc.createTokenCalls.refresh_token).toBe(1);
+
+  const after = await readToken(group.tokenCacheFile);
+  expect(after.state).toBe("ok");
+  if (after.state !== "ok") return;
+  expect(after.token.accessToken).not.toBe(ours.accessToken);
+  expect(after.refreshable).toBe(true);
+  expect(after.expiresAt.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+  expect(emu.oidc.accessTokenValid(after.token.accessToken)).toBe(true);
+  // And we use it without a new login.
+  const creds = await getRoleCredentials(profile, after.token.accessToken, { endpoints: emu.endpoints });
+  expect(creds.accessKeyId).toMatch(/^ASIA/);
+  expect(emu.oidc.clients()).toHaveLength(1);
+});
+
+it("botocore's SSO credential provider gets role credentials with our token", async () => {
+  const { group } = await groupOf(home, "dev");
+  await login(group, { env: home.env, method: "device-code", endpoints: emu.endpoints });
+  const out = await botocore("dev", "creds");
+  expect(out.method).toBe("sso");
+  expect(emu.directory.credentials.get(out.accessKeyId as string)).toMatchObject({ roleName: "Developer" });
+});
+
+it("we use and refresh a token the AWS CLI wrote (in place, no login of ours)", async () => {
+  const { group, profile } = await groupOf(home, "dev");
+  await botocore("dev", "cli-login");
+  const token = await ourToken(group.tokenCacheFile);
+  const read = await readToken(group.tokenCacheFile);
+  expect(read.state === "ok" && read.refreshable).toBe(true);
+  await getRoleCredentials(profile, token.accessToken, { endpoints: emu.endpoints });
+  const refreshed = await createTokenWithRefreshToken(group, token, { endpoints: emu.endpoints });
+  expect(emu.oidc.accessTokenValid(refreshed.accessToken)).toBe(true);
+  expect(emu.log.filter((e) => e.operation === "Authorize")).toHaveLength(0);
+});
+
+it("an `aws sso logout`-style deletion reads as logged out", async () => {
+  const { group } = await groupOf(home, "dev");
+  const token = await login(group, { env: home.env, method: "device-code", endpoints: emu.endpoints });
+  expect(await botocore("dev", "logout")).toEqual({ deleted: true });
+  expect(await readToken(group.tokenCacheFile)).toEqual({ state: "missing" });
+  expect(emu.oidc.accessTokenValid(token.accessToken)).toBe(false);
+});
+
+it("an in-place writer racing our reads and writes never makes us fail or lose fields", async () => {
+  const { group } = await groupOf(home, "dev");
+  const token = await login(group, { env: home.env, method: "device-code", endpoints: emu.endpoints });
+  await writeToken(group.tokenCacheFile, { ...token, ideField: "keep-me" });
+  const writer = spawn("python3", [join(PY, "inplace_writer.py"), group.tokenCacheFile, "2"], {
+    env: { PATH: home.env.PATH } as NodeJS.ProcessEnv,
+  });
+  await new Promise((r) => writer.stdout.once("data", r));
+  let reads = 0;
+  let writes = 0;
+  const deadline = Date.now() + 1800;
+  while (Date.now() < deadline) {
+    const read = await readToken(group.tokenCacheFile);
+    expect(read.state).toBe("ok");
+    reads++;
+    if (reads % 5 === 0) {
+      await writeToken(group.tokenCacheFile, { ...token, accessToken: token.accessToken });
+      writes++;
+    }
+  }
+  const summary = await new Promise<string>((resolve) => {
+    let out = "";
+    writer.stdout.on("data", (d) => (out += d));
+    writer.once("exit", () => resolve(out));
+  });
+  expect(JSON.parse(summary.trim().split("\n").pop()!).writes).toBeGreaterThan(100);
+  expect(reads).toBeGreaterThan(50);
+  expect(writes).toBeGreaterThan(5);
+  // After the race, one more write of ours keeps every field anyone put there.
+  await writeToken(group.tokenCacheFile, { accessToken: token.accessToken, expiresAt: token.expiresAt });
+  const final = await ourToken(group.tokenCacheFile);
+  expect(final).toMatchObject({
+    ideField: "keep-me",
+    refreshToken: token.refreshToken,
+    clientSecret: token.clientSecret,
+  });
+  expect(final.writerCounter).toEqual(expect.any(Number));
+});
+
+/** PKCE with auto-approve: the "browser" follows the redirect to our loopback listener. */
+async function follow(url: string): Promise<void> {
+  const location = (await fetch(url, { redirect: "manual" })).headers.get("location")!;
+  await fetch(location);
+}

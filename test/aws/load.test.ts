@@ -1,0 +1,75 @@
+// Finding and reading the file: override > AWS_CONFIG_FILE > ~/.aws/config, ~ expansion, never a throw.
+import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { configFilePath, loadAwsConfig, tokenCacheFile } from "../../src/lib/aws";
+import { fixture, tempHome } from "./helpers";
+
+let home: string;
+let cleanup: () => void;
+beforeEach(() => ({ home, cleanup } = tempHome()));
+afterEach(() => cleanup());
+
+describe("configFilePath", () => {
+  test("defaults to ~/.aws/config in the injected home", () => {
+    expect(configFilePath({ env: { HOME: "/h" } })).toBe("/h/.aws/config");
+  });
+
+  test("AWS_CONFIG_FILE beats the default and has ~ expanded", () => {
+    expect(configFilePath({ env: { HOME: "/h", AWS_CONFIG_FILE: "/etc/aws.cfg" } })).toBe("/etc/aws.cfg");
+    expect(configFilePath({ env: { HOME: "/h", AWS_CONFIG_FILE: "~/cfg/aws" } })).toBe("/h/cfg/aws");
+  });
+
+  test("the preference override beats AWS_CONFIG_FILE; a blank override is ignored", () => {
+    const env = { HOME: "/h", AWS_CONFIG_FILE: "/etc/aws.cfg" };
+    expect(configFilePath({ env, override: "~/other" })).toBe("/h/other");
+    expect(configFilePath({ env, override: "  " })).toBe("/etc/aws.cfg");
+  });
+});
+
+describe("loadAwsConfig", () => {
+  test("reads ~/.aws/config of the injected home and puts cache files there", async () => {
+    mkdirSync(join(home, ".aws"));
+    copyFileSync(fixture("both-styles.ini"), join(home, ".aws", "config"));
+    const config = await loadAwsConfig({ env: { HOME: home } });
+    expect(config).toMatchObject({ path: join(home, ".aws", "config"), exists: true });
+    expect(config.groups.find((g) => g.sessionName === "corp")?.tokenCacheFile).toBe(tokenCacheFile(home, "corp"));
+    expect(config.profiles.length).toBeGreaterThan(10);
+  });
+
+  test("AWS_CONFIG_FILE and the override pick other files", async () => {
+    copyFileSync(fixture("odd-syntax.ini"), join(home, "a.ini"));
+    copyFileSync(fixture("errors.ini"), join(home, "b.ini"));
+    const env = { HOME: home, AWS_CONFIG_FILE: join(home, "a.ini") };
+    expect((await loadAwsConfig({ env })).profiles.map((p) => p.name)).toContain("quoted name");
+    expect((await loadAwsConfig({ env, override: "~/b.ini" })).profiles.map((p) => p.name)).toContain("cycle-a");
+  });
+
+  test("a missing file is an empty model with a clear problem", async () => {
+    const config = await loadAwsConfig({ env: { HOME: home } });
+    expect(config).toMatchObject({ exists: false, profiles: [], groups: [], ssoSessions: [] });
+    expect(config.problems).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        message: `No AWS config file at ${join(home, ".aws", "config")}.`,
+        fix: expect.stringContaining("aws configure sso"),
+      }),
+    ]);
+  });
+
+  test("an unreadable path is an empty model with a problem, not a throw", async () => {
+    mkdirSync(join(home, "dir.ini"));
+    const config = await loadAwsConfig({ env: { HOME: home }, override: join(home, "dir.ini") });
+    expect(config).toMatchObject({ exists: true, profiles: [] });
+    expect(config.problems[0]).toMatchObject({ severity: "error", message: expect.stringContaining("EISDIR") });
+  });
+
+  test("a file without read permission is reported (root reads anyway, so then it simply loads)", async () => {
+    const path = join(home, "locked.ini");
+    copyFileSync(fixture("both-styles.ini"), path);
+    chmodSync(path, 0o000);
+    const config = await loadAwsConfig({ env: { HOME: home }, override: path });
+    const isRoot = process.getuid?.() === 0;
+    expect(config.problems.some((p) => p.message.includes("EACCES"))).toBe(!isRoot);
+    expect(config.profiles.length > 0).toBe(isRoot);
+  });
+});

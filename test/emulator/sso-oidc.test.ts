@@ -6,6 +6,7 @@ import {
   ExpiredTokenException,
   InternalServerException,
   InvalidClientException,
+  InvalidClientMetadataException,
   InvalidGrantException,
   InvalidRedirectUriException,
   InvalidRequestException,
@@ -14,6 +15,7 @@ import {
   SlowDownException,
   SSOOIDCClient,
   StartDeviceAuthorizationCommand,
+  UnauthorizedClientException,
   UnsupportedGrantTypeException,
   type RegisterClientCommandOutput,
 } from "@aws-sdk/client-sso-oidc";
@@ -258,6 +260,22 @@ describe("client and request errors", () => {
         }),
       ),
     ).rejects.toBeInstanceOf(InvalidScopeException);
+  });
+
+  test("unauthorized_client for a grant the registration did not declare; invalid_client_metadata", async () => {
+    const pkceOnly = await oidc.send(
+      new RegisterClientCommand({
+        clientName: "pkce-only",
+        clientType: "public",
+        grantTypes: ["authorization_code"],
+        redirectUris: ["http://127.0.0.1/oauth/callback"],
+        scopes: ["sso:account:access"],
+      }),
+    );
+    await expect(startDevice(pkceOnly)).rejects.toBeInstanceOf(UnauthorizedClientException);
+    await expect(
+      oidc.send(new RegisterClientCommand({ clientName: "x", clientType: "confidential" })),
+    ).rejects.toBeInstanceOf(InvalidClientMetadataException);
   });
 
   test("InternalServerException from a 5xx fault; the SDK retries a single one away", async () => {

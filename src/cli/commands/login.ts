@@ -86,7 +86,12 @@ async function cancelLogin(io: CliIo, group: { tokenCacheKey: string }, profileN
     io.stdout(`No login is running for profile ${profileName}.`);
     return 0;
   }
-  process.kill(progress.pid, "SIGTERM");
+  try {
+    process.kill(progress.pid, "SIGTERM");
+  } catch (err) {
+    io.stderr(`Cannot stop the login process ${progress.pid}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+    return 1;
+  }
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     const p = await readLoginProgress(io.env, group);

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ReactElement } from "react";
 import { recorded, resetRaycast, setConfirmAnswer } from "../raycast/api";
@@ -7,34 +6,17 @@ import { find, findAll, interact, render, renderNow, unmount, waitFor } from "..
 import { TunnelList } from "../../src/commands/tunnels/TunnelList";
 import ConnectTunnel from "../../src/connect-tunnel";
 import { loadTunnels, saveTunnel } from "../../src/lib/tunnels/store";
+import { makeHome, withProcessEnv, type TestHome } from "./fixtures";
 
-const AWS_CONFIG = `[profile dev]
-sso_session = corp
-sso_account_id = 111122223333
-sso_role_name = Developer
-region = eu-west-1
-
-[profile static]
-aws_access_key_id = AKIAEXAMPLE
-aws_secret_access_key = secret
-
-[sso-session corp]
-sso_start_url = https://corp.awsapps.com/start
-sso_region = eu-west-1
-sso_registration_scopes = sso:account:access
-`;
-
-let root: string;
+let home: TestHome;
 let env: Record<string, string>;
 
 beforeEach(() => {
   resetRaycast();
-  root = mkdtempSync(join(tmpdir(), "stormtunnel-ui-"));
-  env = { HOME: join(root, "home"), STORMTUNNEL_HOME: join(root, "st") };
-  mkdirSync(join(env.HOME, ".aws"), { recursive: true });
-  writeFileSync(join(env.HOME, ".aws", "config"), AWS_CONFIG);
+  home = makeHome();
+  env = home.env;
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => home.cleanup());
 
 async function renderList() {
   const view = await render(<TunnelList env={env} />);
@@ -51,19 +33,12 @@ async function push(action: { props: Record<string, unknown> }) {
 
 describe("Connect Tunnel", () => {
   it("the entry point renders the tunnel list from the process environment", async () => {
-    const saved = { HOME: process.env.HOME, STORMTUNNEL_HOME: process.env.STORMTUNNEL_HOME };
-    Object.assign(process.env, env); // never the real home
-    try {
-      await saveTunnel(env, { name: "Web", profile: "dev", target: "i-0123abcd", remotePort: 80, localPort: 8080 });
+    await saveTunnel(env, { name: "Web", profile: "dev", target: "i-0123abcd", remotePort: 80, localPort: 8080 });
+    await withProcessEnv(env, async () => {
       const view = await render(<ConnectTunnel />);
       await waitFor(() => findAll(view.root, "List.Item").length === 1, "the saved tunnel");
       await unmount(view);
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
+    });
   });
 
   it("shows 'No tunnels yet' with a ⌘N Create Tunnel action once loaded", async () => {

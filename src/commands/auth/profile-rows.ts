@@ -1,0 +1,48 @@
+// Which profiles the Authenticate view lists, grouped by SSO session (one sign-in covers the whole group).
+import type { AwsConfig } from "../../lib/aws";
+import type { ProfileTokenStatus } from "../../lib/sso/session-status";
+
+export interface ProfileRow {
+  profile: string;
+  detail?: string;
+  status?: ProfileTokenStatus;
+}
+
+export interface SessionSection {
+  /** sso-session name, or the start URL of legacy profiles. */
+  title: string;
+  startUrl: string;
+  rows: ProfileRow[];
+}
+
+export function profileSections(config: AwsConfig, statuses: readonly ProfileTokenStatus[]): SessionSection[] {
+  const byName = new Map(config.profiles.map((p) => [p.name, p]));
+  const statusOf = new Map(statuses.map((s) => [s.profile, s]));
+  return config.groups.map((group) => ({
+    title: group.sessionName ?? group.startUrl,
+    startUrl: group.startUrl,
+    rows: group.profiles.map((name) => {
+      const p = byName.get(name);
+      const detail =
+        p?.kind === "sso"
+          ? [p.accountId, p.roleName].filter(Boolean).join(" · ") || undefined
+          : p?.kind === "role-chained"
+            ? `role via ${p.sourceProfile}`
+            : undefined;
+      return { profile: name, detail, status: statusOf.get(name) };
+    }),
+  }));
+}
+
+const STATE_LABELS: Record<string, string> = {
+  valid: "Signed In",
+  expiring: "Refresh Due",
+  refreshing: "Refreshing",
+  "auth-required": "Sign-In Needed",
+  expired: "Expired",
+  "signed-out": "Signed Out",
+};
+
+export function stateLabel(status?: ProfileTokenStatus): string {
+  return (status?.state && STATE_LABELS[status.state]) || "Unknown";
+}

@@ -64,7 +64,7 @@ describe("Authenticate Profile", () => {
     const signIn = find(
       find(view.root, "List.Item", (p) => p.title === "dev"),
       "Action",
-      (p) => p.title === "Sign In",
+      (p) => p.title === "Authenticate Profile",
     );
     await interact(() => (signIn.props.onAction as () => Promise<void>)());
     expect(recorded.toasts.map((t) => [t.title, t.message])).toEqual([

@@ -1,7 +1,7 @@
 // Finding and reading the file: override > AWS_CONFIG_FILE > ~/.aws/config, ~ expansion, never a throw.
 import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { configFilePath, loadAwsConfig, tokenCacheFile } from "../../src/lib/aws";
+import { configFilePath, defaultProfileName, loadAwsConfig, profileNotFound, tokenCacheFile } from "../../src/lib/aws";
 import { fixture, tempHome } from "./helpers";
 
 let home: string;
@@ -71,5 +71,18 @@ describe("loadAwsConfig", () => {
     const isRoot = process.getuid?.() === 0;
     expect(config.problems.some((p) => p.message.includes("EACCES"))).toBe(!isRoot);
     expect(config.profiles.length > 0).toBe(isRoot);
+  });
+});
+
+describe("profile selection", () => {
+  test("AWS_PROFILE, then AWS_DEFAULT_PROFILE, then default", () => {
+    expect(defaultProfileName({ AWS_PROFILE: "a", AWS_DEFAULT_PROFILE: "b" })).toBe("a");
+    expect(defaultProfileName({ AWS_DEFAULT_PROFILE: "b" })).toBe("b");
+    expect(defaultProfileName({})).toBe("default");
+  });
+
+  test("an unknown profile is reported in the CLI's words", async () => {
+    const config = await loadAwsConfig({ env: { HOME: home } });
+    expect(profileNotFound(config, "ghost").message).toBe("The config profile (ghost) could not be found");
   });
 });

@@ -1,6 +1,6 @@
 // The ~/.aws/config model and the AWS CLI's SSO cache file names.
 export * from "./types";
-export { configFilePath, loadAwsConfig, findProfile, groupFor } from "./load";
+export { configFilePath, loadAwsConfig, findProfile, groupFor, defaultProfileName, profileNotFound } from "./load";
 export { parseAwsConfig } from "./parse";
 export {
   ssoCacheDir,

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expandHome, userHome, type Env } from "../home";
 import { parseAwsConfig } from "./parse";
-import type { AwsConfig, Profile, SsoSessionGroup } from "./types";
+import type { AwsConfig, ConfigProblem, Profile, SsoSessionGroup } from "./types";
 
 /** Preference override > AWS_CONFIG_FILE > ~/.aws/config; a leading ~ is expanded against the injected home. */
 export function configFilePath(opts: { env?: Env; override?: string } = {}): string {
@@ -61,4 +61,23 @@ export function groupFor(config: AwsConfig, profileName: string): SsoSessionGrou
   const root = profile.kind === "sso" ? profile : profile.ssoProfile && findProfile(config, profile.ssoProfile);
   if (!root || root.kind !== "sso") return undefined;
   return config.groups.find((g) => g.tokenCacheKey === root.tokenCacheKey && g.profiles.includes(profileName));
+}
+
+/**
+ * The profile a command uses when none is given: AWS_PROFILE, else AWS_DEFAULT_PROFILE (the AWS CLI reads it;
+ * the JS SDK ignores it, but users set it for the CLI and expect the same profile here), else "default".
+ */
+export function defaultProfileName(env: Env = process.env): string {
+  return env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || "default";
+}
+
+/** The problem to show for a profile name that is not in the file, in the AWS CLI's words. */
+export function profileNotFound(config: AwsConfig, name: string): ConfigProblem {
+  return {
+    section: "",
+    profile: name,
+    severity: "error",
+    message: `The config profile (${name}) could not be found`,
+    fix: `Add [profile ${name}] to ${config.path} (aws configure sso), or choose one of the ${config.profiles.length} profiles in that file.`,
+  };
 }

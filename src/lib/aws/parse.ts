@@ -47,6 +47,7 @@ function build(text: string, { path, homeDir }: { path: string; homeDir: string 
   const profileSections = new Map<string, ProfileSection>();
   const sessions = new Map<string, ResolvedSession>();
   const services = new Map<string, ServicesSection>();
+  const sectionOf = new Map<string, string>(); // "kind\0name" → header that defined it, to spot two headers for one name
 
   for (const section of scanned.sections) {
     const kind = classifySection(section.header);
@@ -73,21 +74,17 @@ function build(text: string, { path, homeDir }: { path: string; homeDir: string 
       continue;
     }
     const name = kind.name as string;
-    const seen =
-      kind.kind === "profile"
-        ? profileSections.get(name)?.section
-        : kind.kind === "sso-session"
-          ? sessions.get(name) && { header: sessions.get(name)?.section }
-          : services.get(name) && { header: services.get(name)?.section };
-    if (seen) {
+    const earlier = sectionOf.get(`${kind.kind}\0${name}`);
+    if (earlier) {
       fileProblems.push({
         section: section.header,
         line: section.line,
         severity: "warning",
-        message: `[${seen.header}] and [${section.header}] both define ${kind.kind} ${name}; the AWS CLI uses only the later one.`,
+        message: `[${earlier}] and [${section.header}] both define ${kind.kind} ${name}; the AWS CLI uses only the later one.`,
         fix: "Keep one of the two sections.",
       });
     }
+    sectionOf.set(`${kind.kind}\0${name}`, section.header);
     if (kind.kind === "profile") profileSections.set(name, { name, section, values });
     else if (kind.kind === "sso-session") sessions.set(name, resolveSession(name, section.header, values));
     else services.set(name, { name, section: section.header, values });

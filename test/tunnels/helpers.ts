@@ -24,16 +24,27 @@ export function tempEnv(extra: Record<string, string> = {}): TempEnv {
   return { dir, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A port the OS just handed out on 127.0.0.1 (closed again, so it is free unless someone races for it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function tryListen(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
+    s.once("error", () => resolve(undefined));
+    s.listen(port, "127.0.0.1", () => {
+      const got = (s.address() as { port: number }).port;
+      s.close(() => resolve(got));
     });
   });
+}
+
+/**
+ * A free port for a tunnel's local listener, chosen below the ephemeral range (32768+ on Linux, 49152+ on macOS):
+ * an ephemeral port can be taken by any outgoing connection the moment a listener lets go of it.
+ */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = await tryListen(20000 + Math.floor(Math.random() * 12000));
+    if (port) return port;
+  }
+  throw new Error("no free port between 20000 and 32000");
 }
 
 export async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 10_000, stepMs = 50): Promise<T> {

@@ -49,6 +49,7 @@ describe("registration file", () => {
   const group: SsoSessionGroup = {
     tokenCacheKey: "my-sso",
     tokenCacheFile: "/h/.aws/sso/cache/x.json",
+    registrationCacheFile: "",
     startUrl: "https://d-0000000000.awsapps.com/start",
     ssoRegion: "us-east-1",
     sessionName: "my-sso",

@@ -91,7 +91,8 @@ export async function runLogin(group: SsoSessionGroup, opts: RunLoginOptions): P
 
 /** Reuses the CLI-format registration when its rules allow; otherwise registers and writes it for the CLI too. */
 async function ensureRegistration(group: SsoSessionGroup, opts: RunLoginOptions): Promise<StoredRegistration> {
-  const file = registrationFileFor(userHome(opts.env), group);
+  // The config model computes it from the same home; recomputed when a caller built the group by hand.
+  const file = group.registrationCacheFile || registrationFileFor(userHome(opts.env), group);
   const cached = await readRegistration(file);
   if (cached && isReusableFor(cached, opts.method, opts.now())) return cached;
   let reg: StoredRegistration;

@@ -1,9 +1,9 @@
 // End-to-end harness: the emulator, real loopback targets, a temp HOME with an SSO profile and a seeded token, and
 // the real worker bundle started through the supervisor (double fork) exactly as Raycast and the CLI start it.
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build, type Plugin } from "esbuild";
+import { build } from "esbuild";
 import { groupFor, loadAwsConfig } from "../../src/lib/aws";
 import { writeToken } from "../../src/lib/sso/token-cache";
 import { saveTunnel } from "../../src/lib/tunnels/store";
@@ -16,17 +16,6 @@ import { freePort, killGroup, tempEnv, waitFor, type TempEnv } from "../tunnels/
 
 export const INSTANCE = "i-0123456789abcdef0";
 const ROOT = resolve(__dirname, "..", "..");
-
-/** Subcommands other developers have not landed yet stay out of the bundle instead of failing the build. */
-const pendingCommands: Plugin = {
-  name: "pending-commands",
-  setup(b) {
-    b.onResolve({ filter: /^\.\/commands\// }, (args) => {
-      const file = join(args.resolveDir, `${args.path}.ts`);
-      return existsSync(file) ? undefined : { path: args.path, external: true };
-    });
-  },
-};
 
 let bundlePromise: Promise<string> | undefined;
 
@@ -42,7 +31,6 @@ export function workerBundle(): Promise<string> {
       format: "cjs",
       outfile: out,
       logLevel: "error",
-      plugins: [pendingCommands],
     });
     return out;
   })();

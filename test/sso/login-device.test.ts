@@ -138,6 +138,33 @@ it("adds 5 s to the interval after slow_down", async () => {
   expect(sleeps).toEqual([6000, 6000]);
 });
 
+it("keeps polling through a transient server error", async () => {
+  const { group } = await groupOf(home, "dev");
+  let code = "";
+  await login(
+    group,
+    opts({
+      onProgress: onWaiting((p) => {
+        code = p.userCode!;
+        emu.addFault({
+          service: "sso-oidc",
+          operation: "CreateToken",
+          times: 1,
+          status: 500,
+          errorType: "InternalServerException",
+        });
+      }),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        emu.clock.advance(ms);
+        if (sleeps.length === 2) emu.oidc.approve(code);
+      },
+    }),
+  );
+  expect(sleeps).toEqual([1000, 1000]);
+  expect(emu.log.filter((e) => e.operation === "CreateToken").map((e) => e.status)).toEqual([400, 500, 200]);
+});
+
 it("stops with a clear message when the code expires (expired_token)", async () => {
   const { group } = await groupOf(home, "dev");
   const err = await login(

@@ -6,7 +6,7 @@ import { issueCredentials, ssmClient } from "./support/aws";
 import { Harness, startPortSession } from "./support/session";
 import { SmuxClient } from "./support/smux-client";
 import { SpecClient } from "./support/spec-client";
-import { startEchoServer, type TcpTarget } from "./support/tcp";
+import { startEchoServer, startSourceServer, type TcpTarget } from "./support/tcp";
 import { IDLE_TIMEOUT_OUTPUT } from "./agent/session";
 
 const h = new Harness();
@@ -183,5 +183,40 @@ describe("channel_closed", () => {
     expect(ackIndex).toBeLessThan(client.received.findIndex((r) => r.message === closed));
     expect(h.emu.ssm.sessions.get(session.sessionId)!.status).toBe("Terminated");
     expect(h.emu.log.some((e) => e.service === "data-channel" && e.operation === "flag")).toBe(true);
+  });
+});
+
+describe("agent-side limits", () => {
+  it("fails the session when no HandshakeResponse arrives in time", async () => {
+    h.emu.dataChannel.timing.handshakeTimeoutMs = 300;
+    const session = await startPortSession(h.emu, echo.port);
+    const client = await h.connect(session);
+    await client.waitForDelivered((m) => m.payloadType === PayloadType.HandshakeRequest);
+    const closed = await client.waitForType(MessageType.ChannelClosed, 3000);
+    expect(JSON.parse(closed.payload.toString()).Output).toBe(
+      "Handshake timed out. Please ensure that you have the latest version of the session manager plugin.",
+    );
+  });
+
+  it("stops sending on pause_publication and resumes on start_publication", async () => {
+    const payload = Buffer.alloc(20_000, "p");
+    const source = await startSourceServer(payload, 300);
+    h.onCleanup(() => source.close());
+    const session = await startPortSession(h.emu, source.port);
+    const client = await h.connect(session);
+    await client.handshake();
+    const mux = new SmuxClient(client);
+    const sid = mux.open();
+    await client.waitFor(() => client.unacked.size === 0);
+    h.emu.dataChannel.pausePublication(session.sessionId);
+    await client.waitForType(MessageType.PausePublication, 2000);
+    const before = h.emu.dataChannel.session(session.sessionId)!.stats.messagesOut;
+    await sleep(700); // the destination has spoken by now, but the agent holds its output
+    expect(h.emu.dataChannel.session(session.sessionId)!.stats.messagesOut).toBe(before);
+    expect(mux.received(sid).length).toBe(0);
+    h.emu.dataChannel.startPublication(session.sessionId);
+    await client.waitForType(MessageType.StartPublication, 2000);
+    await client.waitFor(() => mux.finished(sid), 5000, "the output after resume");
+    expect(mux.received(sid).equals(payload)).toBe(true);
   });
 });

@@ -45,6 +45,9 @@ export interface DataChannelControls {
   refuseDestination(hostPort: string): void;
   /** ResumeSession answers without a token for this session (or for all). */
   refuseResume(sessionId?: string): void;
+  /** pause_publication / start_publication: the agent stops or resumes sending and retransmitting. */
+  pausePublication(sessionId: string): void;
+  startPublication(sessionId: string): void;
   /** End a session now: channel_closed with `output`, as MGS does. */
   endSession(sessionId: string, output?: string): boolean;
   /** Timings of smux keepalive and the handshake; shorten them in tests. */
@@ -169,6 +172,8 @@ export function createDataChannelService(
         ssm.refuseResume.add(sessionId);
       }
     },
+    pausePublication: (id) => sessions.get(id)?.setPublication(true),
+    startPublication: (id) => sessions.get(id)?.setPublication(false),
     endSession: (id, output = "") => ssm.endSession(id, "ended by test", output),
     timing: shared.timing,
   };

@@ -105,6 +105,8 @@ export class AgentSession implements PluginHost {
   private readonly pump: OutputPump;
   private heldInbound?: { ws: WebSocket; data: Buffer };
   private heldOutbound?: Buffer;
+  /** pause_publication: no sending or retransmitting until start_publication or inbound data/ack (§13.4). */
+  private paused = false;
 
   constructor(
     private readonly ctx: EmulatorContext,
@@ -114,7 +116,7 @@ export class AgentSession implements PluginHost {
   ) {
     this.lastStreamActivity = ctx.clock.now();
     this.pump = new OutputPump({
-      canSend: () => !this.ended && this.currentSocket() !== undefined,
+      canSend: () => !this.ended && !this.paused && this.currentSocket() !== undefined,
       pacing: () => ctx.knobs.pacing,
       sendOutput: (data) => this.sendStream(PayloadType.Output, data),
       sendFlag: (flag) => this.sendStream(PayloadType.Flag, flagPayload(flag)),
@@ -235,6 +237,15 @@ export class AgentSession implements PluginHost {
       else ws.close(1000, "Bye");
     }
     return n;
+  }
+
+  /** MGS pauses or resumes the agent; the message also goes to the client, which must ignore it. */
+  setPublication(paused: boolean): void {
+    this.paused = paused;
+    const messageType = paused ? MessageType.PausePublication : MessageType.StartPublication;
+    this.log(messageType);
+    this.write(encodeMessage(newMessage({ messageType, flags: 3n })));
+    if (!paused) this.pump.kick();
   }
 
   // ---- PluginHost -------------------------------------------------------------------------------------------------
@@ -364,6 +375,11 @@ export class AgentSession implements PluginHost {
 
   private process(m: ClientMessage): void {
     if (this.ended) return;
+    if (this.paused && (m.messageType === MessageType.Acknowledge || m.messageType === MessageType.InputStreamData)) {
+      this.paused = false;
+      this.log("publication-resumed", { by: m.messageType });
+      this.pump.kick();
+    }
     if (m.messageType === MessageType.Acknowledge) {
       const ack = parseAck(m);
       if (ack && this.outgoing.ack(ack.AcknowledgedMessageSequenceNumber, Date.now())) this.stats.acksReceived++;
@@ -464,7 +480,7 @@ export class AgentSession implements PluginHost {
   }
 
   private resendTick(): void {
-    if (this.ended || !this.currentSocket()) return; // paused while no client is connected
+    if (this.ended || this.paused || !this.currentSocket()) return; // also paused while no client is connected
     const due = this.outgoing.due(Date.now());
     if (!due) return;
     this.stats.retransmissions++;

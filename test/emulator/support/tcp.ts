@@ -29,9 +29,12 @@ export function startSinkServer(): Promise<TcpTarget> {
   return startServer((socket, record) => socket.on("data", record));
 }
 
-/** Sends `payload` to each new connection, then closes it. */
-export function startSourceServer(payload: Buffer): Promise<TcpTarget> {
-  return startServer((socket) => socket.end(payload));
+/** Sends `payload` to each new connection (after `delayMs`), then closes it. */
+export function startSourceServer(payload: Buffer, delayMs = 0): Promise<TcpTarget> {
+  return startServer((socket) => {
+    const t = setTimeout(() => socket.end(payload), delayMs);
+    socket.on("close", () => clearTimeout(t));
+  });
 }
 
 async function startServer(onConnection: (s: Socket, record: (d: Buffer) => void) => void): Promise<TcpTarget> {

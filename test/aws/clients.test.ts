@@ -50,6 +50,16 @@ describe("endpoint resolution", () => {
     });
     expect(resolveEndpoints(undefined, {})).toEqual({});
   });
+
+  test("the profile's configured endpoints come after the environment", () => {
+    const configured = { ssoOidc: "http://cfg:1", sso: "http://cfg:2", ssm: "http://cfg:3" };
+    expect(resolveEndpoints({ ssm: "http://mine:9" }, { AWS_ENDPOINT_URL_SSO: "http://env:5" }, configured)).toEqual({
+      ssoOidc: "http://cfg:1",
+      sso: "http://env:5",
+      ssm: "http://mine:9",
+    });
+    expect(resolveEndpoints(undefined, { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }, configured)).toEqual({});
+  });
 });
 
 /** Sends one call through a stub transport; returns the requests the SDK tried to send. */

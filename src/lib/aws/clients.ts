@@ -5,13 +5,9 @@ import { SSMClient, type SSMClientConfig } from "@aws-sdk/client-ssm";
 import { SSOClient } from "@aws-sdk/client-sso";
 import { SSOOIDCClient } from "@aws-sdk/client-sso-oidc";
 import type { Env } from "../home";
+import type { AwsEndpoints } from "./types";
 
-export interface AwsEndpoints {
-  ssoOidc?: string;
-  sso?: string;
-  ssm?: string;
-  ec2?: string;
-}
+export type { AwsEndpoints };
 
 export type AwsCredentials = NonNullable<SSMClientConfig["credentials"]>;
 
@@ -29,12 +25,20 @@ export function endpointsFromEnv(env: Env): AwsEndpoints {
   return out;
 }
 
-/** Explicit endpoints win per service; the environment fills the rest; what stays unset uses the SDK default. */
-export function resolveEndpoints(explicit: AwsEndpoints | undefined, env: Env): AwsEndpoints {
+/**
+ * Explicit endpoints win per service; then AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL; then what the profile
+ * configures (`profile.endpoints`, from services / endpoint_url, as the CLI orders them); unset = SDK default.
+ */
+export function resolveEndpoints(
+  explicit: AwsEndpoints | undefined,
+  env: Env,
+  configured?: AwsEndpoints,
+): AwsEndpoints {
   const fromEnv = endpointsFromEnv(env);
+  const ignoreConfigured = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true";
   const out: AwsEndpoints = {};
   for (const field of Object.keys(ENV_SUFFIX) as (keyof AwsEndpoints)[]) {
-    const url = explicit?.[field] || fromEnv[field];
+    const url = explicit?.[field] || fromEnv[field] || (ignoreConfigured ? undefined : configured?.[field]);
     if (url) out[field] = url;
   }
   return out;

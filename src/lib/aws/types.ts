@@ -22,13 +22,16 @@ export interface SsoSession {
   registrationScopes: string[] | null;
 }
 
-/** Per-service endpoint overrides from a profile's `services = NAME` section (keys: sso_oidc, sso, ssm, ec2). */
-export interface ProfileEndpoints {
+/** Per-service endpoint overrides (the emulator, LocalStack, VPC endpoints); unset = the SDK's default endpoint. */
+export interface AwsEndpoints {
   ssoOidc?: string;
   sso?: string;
   ssm?: string;
   ec2?: string;
 }
+
+/** Endpoint overrides a profile configures through `endpoint_url` / `services = NAME`. */
+export type ProfileEndpoints = AwsEndpoints;
 
 interface ProfileCommon {
   name: string;

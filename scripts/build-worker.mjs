@@ -1,0 +1,65 @@
+// Bundles the worker/CLI (src/cli/main.ts) into assets/stormtunnel.js: plain Node CommonJS that Raycast runs with its
+// own Node (process.execPath) and that `ray build` copies to dist/assets. Run before `ray build` (see package.json).
+import { build } from "esbuild";
+import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// --root and --outfile exist for tests; the build itself uses the defaults.
+const args = process.argv.slice(2);
+const option = (name) => (args.includes(name) ? resolve(args[args.indexOf(name) + 1]) : undefined);
+const root = option("--root") ?? join(dirname(fileURLToPath(import.meta.url)), "..");
+const entry = join(root, "src", "cli", "main.ts");
+const outfile = option("--outfile") ?? join(root, "assets", "stormtunnel.js");
+
+if (!existsSync(entry)) {
+  console.error(`build-worker: ${relative(root, entry)} does not exist; the worker/CLI entry must be written first.`);
+  process.exit(1);
+}
+
+// The banner supplies the one "#!" line; esbuild would also keep the entry's own, and a second one is a syntax error.
+const dropEntryHashbang = {
+  name: "drop-entry-hashbang",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]cli[\\/]main\.ts$/ }, (args) => ({
+      contents: readFileSync(args.path, "utf8").replace(/^#!.*/, "//"), // same line count keeps the sourcemap exact
+      loader: "ts",
+    }));
+  },
+};
+
+const result = await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  minify: true,
+  sourcemap: "external",
+  legalComments: "none",
+  // ws probes these optional native speed-ups inside try/catch; they are not installed and must stay unresolved.
+  external: ["bufferutil", "utf-8-validate"],
+  banner: { js: "#!/usr/bin/env node" },
+  logLevel: "warning",
+  metafile: true,
+  plugins: [dropEntryHashbang],
+}).catch((e) => {
+  console.error(`build-worker: esbuild failed: ${e.message}`);
+  process.exit(1);
+});
+
+// The worker must run outside Raycast: it may never pull in Raycast's API.
+const raycastInputs = Object.keys(result.metafile.inputs).filter((p) => p.includes("@raycast/"));
+if (raycastInputs.length > 0) {
+  console.error(`build-worker: the worker bundle includes Raycast modules: ${raycastInputs.join(", ")}`);
+  process.exit(1);
+}
+
+const code = readFileSync(outfile, "utf8");
+if (code.split("\n", 2)[1]?.startsWith("#!")) {
+  console.error("build-worker: duplicate #! line in the bundle");
+  process.exit(1);
+}
+chmodSync(outfile, 0o755);
+console.log(`build-worker: ${relative(root, outfile)} (${Math.round(statSync(outfile).size / 1024)} KB)`);

@@ -1,5 +1,5 @@
 // Finding and reading the file: override > AWS_CONFIG_FILE > ~/.aws/config, ~ expansion, never a throw.
-import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { configFilePath, defaultProfileName, loadAwsConfig, profileNotFound, tokenCacheFile } from "../../src/lib/aws";
 import { fixture, tempHome } from "./helpers";
@@ -17,6 +17,12 @@ describe("configFilePath", () => {
   test("AWS_CONFIG_FILE beats the default and has ~ expanded", () => {
     expect(configFilePath({ env: { HOME: "/h", AWS_CONFIG_FILE: "/etc/aws.cfg" } })).toBe("/etc/aws.cfg");
     expect(configFilePath({ env: { HOME: "/h", AWS_CONFIG_FILE: "~/cfg/aws" } })).toBe("/h/cfg/aws");
+  });
+
+  test("$VAR and ${VAR} expand from the injected env, unknown ones stay", () => {
+    const env = { HOME: "/h", CFG: "/srv/cfg", AWS_CONFIG_FILE: "${CFG}/aws/$NOPE" };
+    expect(configFilePath({ env })).toBe("/srv/cfg/aws/$NOPE");
+    expect(configFilePath({ env, override: "$HOME/x" })).toBe("/h/x");
   });
 
   test("the preference override beats AWS_CONFIG_FILE; a blank override is ignored", () => {
@@ -61,6 +67,20 @@ describe("loadAwsConfig", () => {
     const config = await loadAwsConfig({ env: { HOME: home }, override: join(home, "dir.ini") });
     expect(config).toMatchObject({ exists: true, profiles: [] });
     expect(config.problems[0]).toMatchObject({ severity: "error", message: expect.stringContaining("EISDIR") });
+  });
+
+  test("bytes that are not UTF-8 are an error, and the rest still loads", async () => {
+    const path = join(home, "latin1.ini");
+    writeFileSync(
+      path,
+      Buffer.concat([Buffer.from("# caf"), Buffer.from([0xe9]), Buffer.from("\n[profile a]\nregion = x\n")]),
+    );
+    const config = await loadAwsConfig({ env: { HOME: home }, override: path });
+    expect(config.problems[0]).toMatchObject({
+      severity: "error",
+      message: expect.stringContaining("not valid UTF-8"),
+    });
+    expect(config.profiles.map((p) => p.name)).toEqual(["a"]);
   });
 
   test("a file without read permission is reported (root reads anyway, so then it simply loads)", async () => {

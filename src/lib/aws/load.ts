@@ -5,19 +5,23 @@ import { expandHome, userHome, type Env } from "../home";
 import { parseAwsConfig } from "./parse";
 import type { AwsConfig, ConfigProblem, Profile, SsoSessionGroup } from "./types";
 
-/** Preference override > AWS_CONFIG_FILE > ~/.aws/config; a leading ~ is expanded against the injected home. */
+/**
+ * Preference override > AWS_CONFIG_FILE > ~/.aws/config. Like the CLI ($VAR/${VAR} then ~), both against the
+ * injected env; unknown variables stay as written, as with Python's expandvars.
+ */
 export function configFilePath(opts: { env?: Env; override?: string } = {}): string {
   const env = opts.env ?? process.env;
   const chosen = opts.override?.trim() || env.AWS_CONFIG_FILE || join(userHome(env), ".aws", "config");
-  return expandHome(chosen, env);
+  const expanded = chosen.replace(/\$(\w+)|\$\{([^}]*)\}/g, (m, a, b) => env[a ?? b] ?? m);
+  return expandHome(expanded, env);
 }
 
 export async function loadAwsConfig(opts: { env?: Env; override?: string } = {}): Promise<AwsConfig> {
   const env = opts.env ?? process.env;
   const path = configFilePath({ env, override: opts.override });
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const missing = code === "ENOENT" || code === "ENOTDIR";
@@ -47,7 +51,29 @@ export async function loadAwsConfig(opts: { env?: Env; override?: string } = {})
       ],
     };
   }
-  return parseAwsConfig(text, { path, homeDir: userHome(env) });
+  const config = parseAwsConfig(decode(bytes), { path, homeDir: userHome(env) });
+  if (!isUtf8(bytes)) {
+    config.problems.unshift({
+      section: "",
+      severity: "error",
+      message: `${path} is not valid UTF-8; the AWS CLI cannot parse it (UnicodeDecodeError). Bad bytes were read as U+FFFD here.`,
+      fix: "Save the file as UTF-8 (look for names or comments pasted from another encoding).",
+    });
+  }
+  return config;
+}
+
+function decode(bytes: Buffer): string {
+  return new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+}
+
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function findProfile(config: AwsConfig, name: string): Profile | undefined {

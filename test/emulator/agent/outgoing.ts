@@ -15,26 +15,27 @@ export interface Unacked {
 }
 
 export class OutgoingBuffer {
-  private readonly entries: Unacked[] = [];
+  /** By sequence number; insertion order is send order, so the first entry is the oldest (O(1) ack and head). */
+  private readonly entries = new Map<number, Unacked>();
   srtt = DEFAULT_SRTT_MS;
   rttvar = 0;
   rto = DEFAULT_RTO_MS;
 
   get size(): number {
-    return this.entries.length;
+    return this.entries.size;
   }
 
   add(entry: Unacked): boolean {
-    if (this.entries.length >= OUTGOING_CAPACITY) return false;
-    this.entries.push(entry);
+    if (this.entries.size >= OUTGOING_CAPACITY) return false;
+    this.entries.set(entry.seq, entry);
     return true;
   }
 
   /** Removes the entry the ack names (only the sequence number counts) and updates the estimator. */
   ack(seq: number, now: number): boolean {
-    const i = this.entries.findIndex((e) => e.seq === seq);
-    if (i < 0) return false;
-    const [e] = this.entries.splice(i, 1);
+    const e = this.entries.get(seq);
+    if (!e) return false;
+    this.entries.delete(seq);
     const r = Math.max(0, now - e.lastSentTime);
     this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r);
     this.srtt = 0.875 * this.srtt + 0.125 * r;
@@ -44,13 +45,13 @@ export class OutgoingBuffer {
 
   /** The head entry if its RTO has passed; its LastSentTime is stored back, so it is resent once per RTO. */
   due(now: number): Unacked | undefined {
-    const head = this.entries[0];
+    const head = this.entries.values().next().value;
     if (!head || now - head.lastSentTime <= this.rto) return undefined;
     head.lastSentTime = now;
     return head;
   }
 
   clear(): void {
-    this.entries.length = 0;
+    this.entries.clear();
   }
 }

@@ -11,6 +11,8 @@ import {
   SessionStatusStore,
   sessionView,
   tokenFingerprint,
+  tokenReadCache,
+  type TokenReadCache,
   type SessionStatus,
   type SessionView,
 } from "./session-status";
@@ -53,6 +55,8 @@ export interface RefreshRunnerDeps {
   createToken?: (group: SsoSessionGroup, token: CachedToken) => Promise<RefreshTokenResult>;
   /** How long to wait for another process's refresh of the same session. Default 20 s. */
   lockWaitMs?: number;
+  /** Parsed token files by stat, for the first look of each check; default: shared by the whole process. */
+  readCache?: TokenReadCache;
   /** Give up on one CreateToken call after this long (transient failure). Default 30 s. */
   requestTimeoutMs?: number;
 }
@@ -78,22 +82,34 @@ export class RefreshRunner {
     opts: CheckOptions & { only?: (g: SsoSessionGroup) => boolean } = {},
   ): Promise<SessionCheck[]> {
     const groups = opts.only ? config.groups.filter(opts.only) : config.groups;
-    return Promise.all(groups.map((g) => this.ensureFresh(g, opts)));
+    const statuses = await this.status.readAll(); // one read for all sessions, not one per session
+    return Promise.all(groups.map((g) => this.ensure(g, opts, statuses[g.tokenCacheKey] ?? null)));
   }
 
   /** The session's state after refreshing it if the policy says so. Never throws for SSO or network failures. */
   ensureFresh(group: SsoSessionGroup, opts: CheckOptions = {}): Promise<SessionCheck> {
+    return this.ensure(group, opts);
+  }
+
+  private ensure(group: SsoSessionGroup, opts: CheckOptions, known?: SessionStatus | null): Promise<SessionCheck> {
     const key = group.tokenCacheKey;
     const running = this.inFlight.get(key);
     if (running) return running;
-    const p = this.check(group, opts).finally(() => this.inFlight.delete(key));
+    const p = this.check(group, opts, known)
+      .catch((err: unknown) => this.failed(group, err))
+      .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, p);
     return p;
   }
 
-  private async check(group: SsoSessionGroup, opts: CheckOptions): Promise<SessionCheck> {
-    const history = await this.status.get(group.tokenCacheKey);
-    const first = await this.view(group, history, opts.force);
+  /** `known`: the session's status already read by the caller (null: read, nothing recorded). */
+  private async check(group: SsoSessionGroup, opts: CheckOptions, known?: SessionStatus | null): Promise<SessionCheck> {
+    const history = known === undefined ? await this.status.get(group.tokenCacheKey) : (known ?? undefined);
+    // First look through the stat cache; everything after this re-reads the file itself.
+    const first = await sessionView(group, history, this.deps.settings, this.now(), {
+      force: opts.force,
+      cache: this.deps.readCache ?? tokenReadCache,
+    });
     if (!first.decision.refresh) return this.result(group, first, history);
     return this.refreshUnderLock(group, first, opts);
   }
@@ -186,6 +202,14 @@ export class RefreshRunner {
     await this.status.update(group.tokenCacheKey, (prev) =>
       prev?.failures ? { ...prev, failures: 0, nextAttemptAt: undefined } : prev,
     );
+  }
+
+  /** A local failure (disk, lock, status file): report it on the session instead of failing every other one. */
+  private async failed(group: SsoSessionGroup, err: unknown): Promise<SessionCheck> {
+    const reason = `Token check failed: ${err instanceof Error ? err.message : String(err)}`;
+    const view = await this.view(group, undefined, false).catch(() => undefined);
+    if (!view) return { group, state: "signed-out", reason, tunnelUsable: false };
+    return { ...this.result(group, view, undefined), reason };
   }
 
   private async settle(

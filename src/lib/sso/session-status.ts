@@ -1,8 +1,8 @@
 // Per-session refresh status shared by every process (Raycast commands, tunnel workers, the CLI):
 // $STORMTUNNEL_HOME/sso-status.json. Holds no secrets: only times, counts, reasons and token fingerprints.
 import { createHash } from "node:crypto";
+import { statSync, type Stats } from "node:fs";
 import { join } from "node:path";
-import { groupFor } from "../aws";
 import type { AwsConfig, Profile, SsoSessionGroup } from "../aws";
 import { stormtunnelHome, type Env } from "../home";
 import { DEFAULT_SETTINGS, type Settings } from "../settings";
@@ -76,11 +76,44 @@ export class SessionStatusStore {
 
 /** A short, non-reversible name for a token, so status records can say which token they are about. */
 export function tokenFingerprint(token: CachedToken): string {
-  return createHash("sha256")
-    .update(`${token.accessToken}\u0000${token.refreshToken ?? ""}`)
-    .digest("hex")
-    .slice(0, 16);
+  let fp = fingerprints.get(token);
+  if (fp === undefined) {
+    fp = createHash("sha256")
+      .update(`${token.accessToken}\u0000${token.refreshToken ?? ""}`)
+      .digest("hex")
+      .slice(0, 16);
+    fingerprints.set(token, fp);
+  }
+  return fp;
 }
+const fingerprints = new WeakMap<CachedToken, string>();
+
+/**
+ * Remembers parsed token files by (inode, size, mtime), so a periodic check costs one stat per unchanged file instead
+ * of a read and a parse. Only for looking: refreshes re-read the file under the lock.
+ */
+export class TokenReadCache {
+  private readonly entries = new Map<string, { ino: number; size: number; mtimeMs: number; read: TokenRead }>();
+
+  async read(file: string): Promise<TokenRead> {
+    let st: Stats | undefined;
+    try {
+      st = statSync(file, { throwIfNoEntry: false });
+    } catch {
+      st = undefined; // EACCES and friends: readToken says what is wrong
+    }
+    const hit = st && this.entries.get(file);
+    if (st && hit && hit.ino === st.ino && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.read;
+    const read = await readToken(file);
+    // Stat taken before the read: if the file changed in between, the next stat differs and it is read again.
+    if (st && read.state === "ok") this.entries.set(file, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, read });
+    else this.entries.delete(file);
+    return read;
+  }
+}
+
+/** Shared by the menu bar, the background command and workers in this process. */
+export const tokenReadCache = new TokenReadCache();
 
 /** What the policy needs from a cache read. */
 export function cacheFacts(read: TokenRead): CacheFacts {
@@ -120,6 +153,7 @@ export async function tokenStatusForProfiles(
   env: Env,
   now: number,
   settings: Pick<Settings, "autoRefresh" | "refreshThresholdMs"> = DEFAULT_SETTINGS,
+  cache: TokenReadCache = tokenReadCache,
 ): Promise<ProfileTokenStatus[]> {
   const statuses = await new SessionStatusStore(env).readAll();
   const bySession = new Map<string, SessionView>();
@@ -127,12 +161,14 @@ export async function tokenStatusForProfiles(
     config.groups.map(async (g) => {
       bySession.set(
         g.tokenCacheKey,
-        await sessionView(g, statuses[g.tokenCacheKey], settings, now, { probeLock: true }),
+        await sessionView(g, statuses[g.tokenCacheKey], settings, now, { probeLock: true, cache }),
       );
     }),
   );
+  const groupOf = new Map<string, SsoSessionGroup>();
+  for (const g of config.groups) for (const name of g.profiles) if (!groupOf.has(name)) groupOf.set(name, g);
   return config.profiles.map((p) => {
-    const group = p.kind === "other" ? undefined : groupFor(config, p.name);
+    const group = p.kind === "other" ? undefined : groupOf.get(p.name);
     const view = group && bySession.get(group.tokenCacheKey);
     if (!group || !view) return { profile: p.name, kind: p.kind, tunnelUsable: false, reason: p.reason };
     return {
@@ -162,9 +198,9 @@ export async function sessionView(
   history: SessionStatus | undefined,
   settings: Pick<Settings, "autoRefresh" | "refreshThresholdMs">,
   now: number,
-  opts: { force?: boolean; probeLock?: boolean } = {},
+  opts: { force?: boolean; probeLock?: boolean; cache?: TokenReadCache } = {},
 ): Promise<SessionView> {
-  const read = await readToken(group.tokenCacheFile);
+  const read = opts.cache ? await opts.cache.read(group.tokenCacheFile) : await readToken(group.tokenCacheFile);
   const cache = cacheFacts(read);
   const input = { now, settings, sessionCanRefresh: group.canRefresh, cache, history, force: opts.force };
   let decision = decide(input);

@@ -1,7 +1,7 @@
 import { DataChannel, type DataChannelOptions } from "../../src/lib/ssm/channel/data-channel";
 import { encodeMessage, MessageType, newMessage, PayloadType, type ClientMessage } from "../../src/lib/ssm/message";
 import { FakeClock } from "./helpers/fake-clock";
-import { agentMessage, fakeDialer, handshakeComplete, handshakeRequest, type FakeSocket } from "./helpers/fake-socket";
+import { agentMessage, fakeDialer, handshakeComplete, handshakeRequest } from "./helpers/fake-socket";
 
 const URL = "wss://ssmmessages.example/v1/data-channel/s-1?role=publish_subscribe&cell-number=AAA";
 const TOKEN = "secret-token-1";

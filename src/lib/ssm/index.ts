@@ -6,4 +6,5 @@ export type { EndReason } from "./channel/data-channel";
 export type { HandshakeInfo } from "./channel/handshake";
 export { backoffDelay, type BackoffPolicy } from "./channel/backoff";
 export * from "./session-api";
+export { processClientId } from "./client-id";
 export { CLIENT_VERSION, forwardingModeFor, isVersionGreater, type ForwardingMode } from "./versions";

@@ -2,53 +2,20 @@
 // delivery on top, kept alive across socket drops with ResumeSession. No TCP, no smux here.
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { ackFor, decodeMessage, encodeMessage, Flag, flagPayload, MessageType, newMessage, parseAck } from "../message";
+import { ackFor, decodeMessage, encodeMessage, Flag, flagPayload, MessageType, parseAck } from "../message";
 import { PayloadType, type ClientMessage } from "../message";
 import { every, systemClock, type Clock } from "../clock";
-import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff";
+import { DEFAULT_BACKOFF } from "./backoff";
 import { answerHandshake, channelClosedOutput, openDataChannelInput, parseHandshakeComplete } from "./handshake";
 import type { HandshakeInfo } from "./handshake";
 import { InboundSequencer } from "./inbound";
-import { OutboundBuffer, type OutboundEntry } from "./outbound";
 import { Reconnector } from "./reconnector";
+import { ReliableSender } from "./sender";
 import { dialWebSocket, OPEN, toBuffer, type ChannelSocket, type Dial } from "./socket";
-import { RtoEstimator } from "./rto";
+import type { ChannelHandler, DataChannelOptions, EndReason, ReadyInfo } from "./types";
 
 export const STREAM_DATA_PAYLOAD_SIZE = 1024; // §7.4: what agents and MGS are known to handle
-const RESEND_TICK_MS = 100;
-
-export type EndReason = "channel_closed" | "resume-refused" | "terminated" | "error";
-
-export interface DataChannelOptions {
-  streamUrl: string;
-  tokenValue: string;
-  /** Generated once per process; the same on every reconnect (§5). */
-  clientId: string;
-  /** ResumeSession: the new TokenValue, or undefined when the session has ended. */
-  resume: () => Promise<string | undefined>;
-  dial?: Dial;
-  clock?: Clock;
-  random?: () => number;
-  newId?: () => string;
-  logger?: (line: string) => void;
-  backoff?: Partial<BackoffPolicy>;
-  /** WebSocket ping period (≤ 5 min, §5); a period with no inbound frame at all counts as a dead socket. */
-  pingIntervalMs?: number;
-  handshakeTimeoutMs?: number;
-  /** Unacked bytes above which `writable` turns false; "drain" fires below half of it. */
-  highWaterBytes?: number;
-}
-
-/** What the layer above (port forwarding) handles. */
-export interface ChannelHandler {
-  /** Output payload; false = not ready: it stays unacked (or buffered) until retryDelivery(). */
-  output(payload: Buffer): boolean;
-  flag(value: number): void;
-}
-
-export interface ReadyInfo extends HandshakeInfo {
-  customerMessage: string;
-}
+export type { ChannelHandler, DataChannelOptions, EndReason, ReadyInfo } from "./types";
 
 type State = "idle" | "connecting" | "open" | "reconnecting" | "ended";
 
@@ -57,24 +24,18 @@ export class DataChannel extends EventEmitter {
   private readonly log: (line: string) => void;
   private readonly newId: () => string;
   private readonly dial: Dial;
-  private readonly highWater: number;
-  private readonly outbound = new OutboundBuffer();
   private readonly inbound: InboundSequencer;
-  private readonly rto = new RtoEstimator();
   private readonly reconnector: Reconnector;
+  private readonly sender: ReliableSender;
   private state: State = "idle";
   private ws?: ChannelSocket;
   private wsReady = false;
   private token: string;
-  private nextSeq = 0;
   private handler?: ChannelHandler;
   private info?: HandshakeInfo;
   private ready?: ReadyInfo;
-  private aboveHighWater = false;
-  private stopResend?: () => void;
   private stopPing?: () => void;
   private inboundSincePing = true;
-  private ackWaiters = new Map<number, (acked: boolean) => void>();
   private everOpened = false;
   private opening?: { resolve: (r: ReadyInfo) => void; reject: (e: Error) => void };
 
@@ -84,7 +45,13 @@ export class DataChannel extends EventEmitter {
     this.log = options.logger ?? (() => undefined);
     this.newId = options.newId ?? randomUUID;
     this.dial = options.dial ?? dialWebSocket;
-    this.highWater = options.highWaterBytes ?? 2 * 1024 * 1024;
+    this.sender = new ReliableSender({
+      clock: this.clock,
+      newId: this.newId,
+      log: this.log,
+      highWaterBytes: options.highWaterBytes ?? 2 * 1024 * 1024,
+      onDrain: () => this.emit("drain"),
+    });
     this.token = options.tokenValue;
     this.inbound = new InboundSequencer({ deliver: (m) => this.deliver(m), ack: (m) => this.sendAck(m) });
     this.reconnector = new Reconnector({
@@ -144,31 +111,21 @@ export class DataChannel extends EventEmitter {
 
   /** Resolves true once `seq` is acked, false after `timeoutMs`. */
   waitForAck(seq: number, timeoutMs: number): Promise<boolean> {
-    if (!this.outbound.has(seq)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const t = this.clock.setTimeout(() => {
-        this.ackWaiters.delete(seq);
-        resolve(false);
-      }, timeoutMs);
-      this.ackWaiters.set(seq, (acked) => {
-        this.clock.clearTimeout(t);
-        resolve(acked);
-      });
-    });
+    return this.sender.waitForAck(seq, timeoutMs);
   }
 
   /** False while too much is unacked: stop reading local sockets until "drain". */
   get writable(): boolean {
-    return this.outbound.bytes < this.highWater;
+    return this.sender.writable;
   }
 
   /** Current retransmission timeout (diagnostics). */
   get rtoMs(): number {
-    return this.rto.rto;
+    return this.sender.rto.rto;
   }
 
   get unackedBytes(): number {
-    return this.outbound.bytes;
+    return this.sender.unackedBytes;
   }
 
   get ended(): boolean {
@@ -189,42 +146,7 @@ export class DataChannel extends EventEmitter {
 
   private sendStreamData(payloadType: number, payload: Buffer): number {
     if (this.state === "ended") throw new Error("data channel has ended");
-    const seq = this.nextSeq++;
-    const m = newMessage({
-      messageType: MessageType.InputStreamData,
-      createdDate: this.clock.now(),
-      sequenceNumber: seq,
-      payloadType,
-      payload,
-      messageId: this.newId(),
-    });
-    const entry = this.outbound.add(seq, encodeMessage(m));
-    if (this.outbound.bytes >= this.highWater) this.aboveHighWater = true;
-    if (this.wsReady) this.write(entry);
-    return seq;
-  }
-
-  private write(entry: OutboundEntry): void {
-    const now = this.clock.now();
-    entry.firstSentAt ??= now;
-    entry.lastSentAt = now;
-    this.ws?.send(entry.frame);
-    this.stopResend ??= every(this.clock, RESEND_TICK_MS, () => this.resendTick());
-  }
-
-  /** Only the oldest unacked message, once per (backed-off) RTO; the send time is stored back (§15 item 5). */
-  private resendTick(): void {
-    const head = this.outbound.head();
-    if (!head || !this.wsReady) {
-      this.stopResend?.();
-      this.stopResend = undefined;
-      return;
-    }
-    const wait = this.rto.backoff(head.resends);
-    if (head.lastSentAt !== undefined && this.clock.now() - head.lastSentAt < wait) return;
-    head.resends += 1;
-    this.log(`resending seq ${head.seq} (resend ${head.resends}, rto ${Math.round(this.rto.rto)} ms)`);
-    this.write(head);
+    return this.sender.send(payloadType, payload);
   }
 
   private sendAck(m: ClientMessage): void {
@@ -238,7 +160,13 @@ export class DataChannel extends EventEmitter {
   private connect(token: string): Promise<boolean> {
     return new Promise((resolve) => {
       let settled = false;
-      const ws = this.dial(this.options.streamUrl);
+      let ws: ChannelSocket;
+      try {
+        ws = this.dial(this.options.streamUrl);
+      } catch (err) {
+        resolve(false);
+        return this.end("error", `cannot open the data channel: ${err instanceof Error ? err.message : String(err)}`);
+      }
       this.ws = ws;
       this.wsReady = false;
       ws.on("open", () => {
@@ -251,7 +179,7 @@ export class DataChannel extends EventEmitter {
         this.stopPing = every(this.clock, this.options.pingIntervalMs ?? 60_000, () => this.pingTick(ws));
         settled = true;
         resolve(true);
-        for (const entry of this.outbound.all()) this.write(entry); // retransmit everything unacked
+        this.sender.attach((frame) => ws.send(frame)); // retransmits everything unacked
       });
       ws.on("message", (data) => {
         if (this.ws !== ws) return;
@@ -322,15 +250,7 @@ export class DataChannel extends EventEmitter {
   private onAck(m: ClientMessage): void {
     const content = parseAck(m);
     if (!content) return this.log("ignored an unreadable acknowledge");
-    const entry = this.outbound.ack(content.AcknowledgedMessageSequenceNumber);
-    if (!entry) return;
-    if (entry.firstSentAt !== undefined) this.rto.sample(this.clock.now() - entry.firstSentAt);
-    this.ackWaiters.get(entry.seq)?.(true);
-    this.ackWaiters.delete(entry.seq);
-    if (this.aboveHighWater && this.outbound.bytes <= this.highWater / 2) {
-      this.aboveHighWater = false;
-      this.emit("drain");
-    }
+    this.sender.acked(content.AcknowledgedMessageSequenceNumber);
   }
 
   private deliver(m: ClientMessage): boolean {
@@ -345,9 +265,13 @@ export class DataChannel extends EventEmitter {
       }
       case PayloadType.HandshakeComplete: {
         const complete = parseHandshakeComplete(m.payload);
-        this.ready = { ...(this.info ?? { agentVersion: "", sessionType: "", properties: {} }), ...complete };
+        const ready: ReadyInfo = {
+          ...(this.info ?? { agentVersion: "", sessionType: "", properties: {} }),
+          customerMessage: complete.customerMessage,
+        };
+        this.ready = ready;
         if (this.state === "connecting") this.state = "open";
-        this.opening?.resolve(this.ready);
+        this.opening?.resolve(ready);
         this.opening = undefined;
         return true;
       }
@@ -377,16 +301,14 @@ export class DataChannel extends EventEmitter {
       if (ws.readyState === OPEN) ws.close(1000);
       else ws.terminate();
     }
-    for (const w of this.ackWaiters.values()) w(false);
-    this.ackWaiters.clear();
+    this.sender.stop();
     this.opening?.reject(new Error(`data channel ended (${reason}): ${detail}`));
     this.opening = undefined;
     this.emit("ended", reason, detail);
   }
 
   private stopTimers(): void {
-    this.stopResend?.();
-    this.stopResend = undefined;
+    this.sender.detach();
     this.stopPing?.();
     this.stopPing = undefined;
   }

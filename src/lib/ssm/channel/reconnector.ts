@@ -3,7 +3,7 @@
 // instead of the official client's ~5 s (§15 item 13).
 import type { Clock, TimerHandle } from "../clock";
 import { backoffDelay, type BackoffPolicy } from "./backoff";
-import type { EndReason } from "./data-channel";
+import type { EndReason } from "./types";
 
 export interface ReconnectorOptions {
   policy: BackoffPolicy;
@@ -16,6 +16,8 @@ export interface ReconnectorOptions {
   onConnected: () => void;
   onGiveUp: (reason: EndReason, detail: string) => void;
   log: (line: string) => void;
+  /** A ResumeSession call that hangs this long counts as failed. */
+  resumeTimeoutMs?: number;
 }
 
 export class Reconnector {
@@ -47,6 +49,17 @@ export class Reconnector {
     this.o.clock.clearTimeout(this.timer);
   }
 
+  private resumeWithTimeout(): Promise<string | undefined> {
+    const ms = this.o.resumeTimeoutMs ?? 30_000;
+    return new Promise((resolve, reject) => {
+      const t = this.o.clock.setTimeout(() => reject(new Error(`ResumeSession took longer than ${ms} ms`)), ms);
+      this.o.resume().then(
+        (v) => (this.o.clock.clearTimeout(t), resolve(v)),
+        (e: unknown) => (this.o.clock.clearTimeout(t), reject(e)),
+      );
+    });
+  }
+
   private async loop(resume: boolean): Promise<void> {
     const { policy, clock } = this.o;
     while (!this.stopped) {
@@ -63,7 +76,7 @@ export class Reconnector {
       let token: string | undefined;
       if (resume) {
         try {
-          token = await this.o.resume();
+          token = await this.resumeWithTimeout();
         } catch (err) {
           const detail = err instanceof Error ? `${err.name}: ${err.message}` : "unknown error";
           this.o.log(`ResumeSession failed: ${detail}`);

@@ -67,13 +67,28 @@ export class FrameReader {
     return this.chunks[0].subarray(0, n);
   }
 
+  /**
+   * The next n bytes: a view when they sit in one chunk (chunks are owned by the reader: callers push
+   * buffers they no longer touch, e.g. decoded message payloads), otherwise one copy of the parts.
+   */
   private take(n: number): Buffer {
-    if (this.chunks[0].length < n) this.chunks = [Buffer.concat(this.chunks)];
-    const first = this.chunks[0];
-    const out = Buffer.from(first.subarray(0, n));
-    if (first.length === n) this.chunks.shift();
-    else this.chunks[0] = first.subarray(n);
     this.buffered -= n;
+    const first = this.chunks[0];
+    if (first.length >= n) {
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let at = 0;
+    while (at < n) {
+      const chunk = this.chunks[0];
+      const used = Math.min(chunk.length, n - at);
+      chunk.copy(out, at, 0, used);
+      at += used;
+      if (used === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(used);
+    }
     return out;
   }
 }

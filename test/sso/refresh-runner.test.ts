@@ -1,5 +1,9 @@
 // The refresh runner against the emulated Identity Center, through the real SSO OIDC SDK client and real sockets.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { MemoryKeyValueStore } from "../../src/lib/sso/mirrors/key-value-store";
+import { KeychainTokenMirror } from "../../src/lib/sso/mirrors/keychain-mirror";
+import { reconcileMirrors } from "../../src/lib/sso/reconcile";
 import { startEmulator, type Emulator } from "../emulator";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/lib/settings";
 import { acquireFileLock } from "../../src/lib/sso/lock";
@@ -118,6 +122,32 @@ describe("RefreshRunner against the emulator", () => {
     expect(relogged).toMatchObject({ state: "valid", tunnelUsable: true });
     expect(relogged.idpSessionEnd).toBeUndefined();
     expect(refreshCalls()).toBe(2);
+  });
+
+  test("refresh, then the mirrors follow: LocalStorage and the Keychain fake get the new token on stdin only", async () => {
+    const { config, group } = await loggedIn();
+    emu.clock.advance(56 * MIN);
+    const fakeDir = join(home.dir, "fake-security");
+    mkdirSync(fakeDir);
+    const keychain = new KeychainTokenMirror({
+      securityPath: resolve(__dirname, "../fixtures/fake-security/security"),
+      env: { PATH: process.env.PATH, FAKE_SECURITY_DIR: fakeDir },
+    });
+    const store = new MemoryKeyValueStore();
+    const mirrorDeps = { store, keychain, mirrorToKeychain: true, now: () => emu.clock.now() };
+    await reconcileMirrors(config, mirrorDeps);
+    expect((await runner().ensureFresh(group)).refreshed).toBe(true);
+    const fresh = await onDisk(group.tokenCacheFile);
+    const report = await reconcileMirrors(config, mirrorDeps);
+    expect(report.sessions.find((s) => s.session === "corp")?.action).toBe("mirrored");
+    expect((await keychain.read("dev"))?.accessToken).toBe(fresh.accessToken);
+    expect((await keychain.read("prod"))?.expiresAt).toBe(fresh.expiresAt);
+    const calls = readFileSync(join(fakeDir, "calls.jsonl"), "utf8");
+    for (const line of calls.trim().split("\n")) {
+      const { argv } = JSON.parse(line) as { argv: string[] };
+      expect(argv.join(" ")).not.toContain(fresh.accessToken);
+    }
+    expect(calls).toContain(Buffer.from(fresh.accessToken).toString("hex")); // it went in on stdin
   });
 
   test("5xx: token kept, retried after a 60 s backoff that doubles", async () => {

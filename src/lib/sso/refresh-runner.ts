@@ -16,6 +16,7 @@ import {
   type SessionStatus,
   type SessionView,
 } from "./session-status";
+import { parseCacheTimestamp } from "./timestamps";
 import { expiresAtFrom, readToken, tokenLockPath, writeToken, type CachedToken } from "./token-cache";
 
 /** The outcome of checking one SSO session. */
@@ -184,7 +185,7 @@ export class RefreshRunner {
         return { ...prev, failures, lastAttemptAt: at, nextAttemptAt: at + backoffMs(failures), lastError };
       }
       // Only a login fixes it; the access token stays in use until it expires.
-      const expiresAt = Date.parse(token.expiresAt);
+      const expiresAt = parseCacheTimestamp(token.expiresAt)?.getTime() ?? at;
       const facts = { expiresAt, hasRefreshData: true, fingerprint: tokenFingerprint(token) };
       const idpSessionEnd = err.code === "InvalidGrantException" ? idpSessionEndFrom(facts, at) : undefined;
       return {

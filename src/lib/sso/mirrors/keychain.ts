@@ -170,7 +170,9 @@ function partAccount(account: string, i: number): string {
 
 /** Double-quoted for security's interactive tokenizer; a line break would start a second command, so refuse it. */
 export function quote(s: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(s)) throw new Error("Keychain item names cannot contain control characters");
+  if ([...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
+    throw new Error("Keychain item names cannot contain control characters");
+  }
   return `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 

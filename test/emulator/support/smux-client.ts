@@ -7,7 +7,9 @@ export class SmuxClient {
   private nextId = 1;
   private readonly reader = new FrameReader();
   private consumed = 0;
-  readonly frames: SmuxFrame[] = [];
+  /** Every frame except PSH data, which is kept per stream (cheap to poll during bulk transfers). */
+  readonly frames: (SmuxFrame & { length: number })[] = [];
+  private readonly data = new Map<number, { chunks: Buffer[]; length: number }>();
   /** Flag values (e.g. ConnectToPortError) interleaved with the frames, with the frame count at that point. */
   readonly flags: { flag: number; afterFrames: number }[] = [];
 
@@ -18,7 +20,7 @@ export class SmuxClient {
     const delivered = this.client.delivered;
     for (; this.consumed < delivered.length; this.consumed++) {
       const m = delivered[this.consumed];
-      if (m.payloadType === PayloadType.Output) this.frames.push(...this.reader.push(m.payload));
+      if (m.payloadType === PayloadType.Output) for (const f of this.reader.push(m.payload)) this.record(f);
       else if (m.payloadType === PayloadType.Flag)
         this.flags.push({ flag: m.payload.readUInt32BE(0), afterFrames: this.frames.length });
     }
@@ -46,7 +48,24 @@ export class SmuxClient {
 
   received(sid: number): Buffer {
     this.poll();
-    return Buffer.concat(this.frames.filter((f) => f.streamId === sid && f.cmd === Cmd.PSH).map((f) => f.data));
+    const d = this.data.get(sid);
+    if (!d) return Buffer.alloc(0);
+    if (d.chunks.length > 1) d.chunks = [Buffer.concat(d.chunks)];
+    return d.chunks[0];
+  }
+
+  receivedLength(sid: number): number {
+    this.poll();
+    return this.data.get(sid)?.length ?? 0;
+  }
+
+  private record(f: SmuxFrame): void {
+    this.frames.push({ ...f, data: f.cmd === Cmd.PSH ? Buffer.alloc(0) : f.data, length: f.data.length });
+    if (f.cmd !== Cmd.PSH) return;
+    const d = this.data.get(f.streamId) ?? { chunks: [], length: 0 };
+    d.chunks.push(f.data);
+    d.length += f.data.length;
+    this.data.set(f.streamId, d);
   }
 
   finished(sid: number): boolean {

@@ -214,7 +214,7 @@ export class SpecClient {
   }
 
   private resendOldest(afterMs: number): void {
-    const first = [...this.unacked.entries()].sort(([a], [b]) => a - b)[0];
+    const first = this.unacked.entries().next().value; // insertion order is seq order
     if (!first || Date.now() - first[1].sentAt < afterMs) return;
     first[1].sentAt = Date.now();
     this.sendRaw(first[1].bytes);

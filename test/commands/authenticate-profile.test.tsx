@@ -1,6 +1,11 @@
-import { LaunchType, recorded, resetRaycast } from "../raycast/api";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ReactTestRenderer } from "react-test-renderer";
+import { LaunchType, recorded, resetRaycast, setPreferences } from "../raycast/api";
 import { find, findAll, interact, render, renderNow, waitFor } from "../raycast/render";
 import { ProfileList } from "../../src/commands/auth/ProfileList";
+import { loadAwsConfig } from "../../src/lib/aws";
+import { loginProgressFile } from "../../src/lib/sso/login-state";
 import AuthenticateProfile from "../../src/authenticate-profile";
 import { makeHome, withProcessEnv, type TestHome } from "./fixtures";
 
@@ -35,6 +40,39 @@ beforeEach(() => {
 });
 afterEach(() => home.cleanup());
 
+/**
+ * Stands in for `stormtunnel login`: records its argv and login method, then writes the given progress steps to the
+ * session's progress file, as the real login worker does. Wired through STORMTUNNEL_WORKER_COMMAND.
+ */
+async function fakeLoginWorker(steps: Record<string, string>[]) {
+  const config = await loadAwsConfig({ env: home.env });
+  const progressFile = loginProgressFile(home.env, config.groups[0]);
+  const script = join(home.root, "fake-login.js");
+  const argvFile = join(home.root, "argv.json");
+  writeFileSync(
+    script,
+    `const fs = require("fs"), path = require("path");
+fs.writeFileSync(${JSON.stringify(argvFile)}, JSON.stringify({ argv: process.argv.slice(2), method: process.env.STORMTUNNEL_LOGIN_METHOD }));
+const steps = ${JSON.stringify(steps)};
+fs.mkdirSync(path.dirname(${JSON.stringify(progressFile)}), { recursive: true });
+steps.forEach((step, i) => setTimeout(() => {
+  const now = new Date().toISOString();
+  const progress = { pid: process.pid, sessionKey: "k", method: "pkce", startedAt: now, updatedAt: now, ...step };
+  fs.writeFileSync(${JSON.stringify(progressFile)}, JSON.stringify(progress));
+}, i * 600));
+`,
+  );
+  home.env.STORMTUNNEL_WORKER_COMMAND = JSON.stringify([process.execPath, script]);
+  return { argvFile };
+}
+
+const actionOf = (view: ReactTestRenderer, profile: string, title: string) =>
+  find(
+    find(view.root, "List.Item", (p) => p.title === profile),
+    "Action",
+    (p) => p.title === title,
+  ).props.onAction as () => Promise<void>;
+
 async function renderProfiles(initialProfile?: string) {
   const view = renderNow(<ProfileList env={home.env} initialProfile={initialProfile} />);
   expect(find(view.root, "List").props.isLoading).toBe(true);
@@ -59,16 +97,32 @@ describe("Authenticate Profile", () => {
     expect(findAll(view.root, "List.Item").map((i) => i.props.title)).not.toContain("static");
   });
 
-  it("Authenticate Profile explains the interim AWS CLI route until the SSO engine is wired", async () => {
+  it("Authenticate Profile starts the detached login worker and reports success", async () => {
+    const fake = await fakeLoginWorker([
+      { status: "waiting-for-device-code", userCode: "ABCD-EFGH" },
+      { status: "succeeded" },
+    ]);
     const view = await renderProfiles();
-    const signIn = find(
-      find(view.root, "List.Item", (p) => p.title === "dev"),
-      "Action",
-      (p) => p.title === "Authenticate Profile",
-    );
-    await interact(() => (signIn.props.onAction as () => Promise<void>)());
-    expect(recorded.toasts.map((t) => [t.title, t.message])).toEqual([
-      ["Sign-in arrives with the SSO engine", "For now run: aws sso login --profile dev"],
+    await interact(() => actionOf(view, "dev-admin", "Authenticate Profile")());
+
+    expect(JSON.parse(readFileSync(fake.argvFile, "utf8"))).toEqual({ argv: ["login", "dev-admin"], method: "pkce" });
+    expect(recorded.toasts).toHaveLength(1);
+    const toast = recorded.toasts[0];
+    expect([toast.style, toast.title]).toEqual(["success", "Signed in to corp"]);
+    expect(toast.primaryAction?.title).toBe("Copy Code"); // the device code was offered on the way
+  });
+
+  it("Authenticate Profile shows why a sign-in failed, and honours the device-code preference", async () => {
+    setPreferences({ loginMethod: "device-code" });
+    const fake = await fakeLoginWorker([{ status: "failed", error: "The sign-in was denied in the browser." }]);
+    const view = await renderProfiles();
+    await interact(() => actionOf(view, "dev", "Authenticate Profile")());
+    expect(JSON.parse(readFileSync(fake.argvFile, "utf8")).method).toBe("device-code");
+    const toast = recorded.toasts[0];
+    expect([toast.style, toast.title, toast.message]).toEqual([
+      "failure",
+      "Sign-in failed",
+      "The sign-in was denied in the browser.",
     ]);
   });
 

@@ -1,11 +1,24 @@
 // The Authenticate Profile view: SSO profiles by session, with their token state and a sign-in action.
-import { Action, ActionPanel, Color, Icon, List, Toast, openExtensionPreferences, showToast } from "@raycast/api";
+import {
+  Action,
+  ActionPanel,
+  Clipboard,
+  Color,
+  Icon,
+  List,
+  Toast,
+  open,
+  openExtensionPreferences,
+  showToast,
+} from "@raycast/api";
 import { loadAwsConfig } from "../../lib/aws";
 import type { Env } from "../../lib/home";
 import { tokenStatusForProfiles } from "../../lib/sso/session-status";
 import { readSettings } from "../settings";
 import { useLoad } from "../use-load";
-import { profileSections, stateLabel, type ProfileRow } from "./profile-rows";
+import { followLogin } from "./follow-login";
+import { startLoginWorker } from "./login-worker";
+import { profileSections, stateLabel, type ProfileRow, type SessionSection } from "./profile-rows";
 
 const STATE_COLORS: Record<string, Color> = {
   valid: Color.Green,
@@ -31,14 +44,44 @@ export function ProfileList({ env = process.env, initialProfile }: ProfileListPr
   });
   const sections = data.data?.sections ?? [];
 
-  async function signIn(row: ProfileRow) {
-    // The detached login worker is wired when the SSO engine's CLI login lands; until then point at the AWS CLI,
-    // whose token cache StormTunnel shares.
-    await showToast({
-      style: Toast.Style.Failure,
-      title: "Sign-in arrives with the SSO engine",
-      message: `For now run: aws sso login --profile ${row.profile}`,
+  async function signIn(row: ProfileRow, section: SessionSection) {
+    const since = Date.now();
+    // Spawn before any await on UI: a toast or HUD can start this command's teardown (raycast.md §6.5 rule 2).
+    const started = startLoginWorker(row.profile, env, settings);
+    const toast = await showToast({ style: Toast.Style.Animated, title: `Signing in to ${section.title}…` });
+    try {
+      await started;
+    } catch (e) {
+      toast.style = Toast.Style.Failure;
+      toast.title = "Could not start the sign-in";
+      toast.message = (e as Error).message;
+      return;
+    }
+    const final = await followLogin(env, section, {
+      since,
+      onProgress: (p) => {
+        if (p.status === "waiting-for-device-code" && p.userCode) {
+          toast.message = `Enter code ${p.userCode} in the browser`;
+          toast.primaryAction = { title: "Copy Code", onAction: () => Clipboard.copy(p.userCode ?? "") };
+        } else if (p.status === "waiting-for-browser") {
+          toast.message = p.browserError ?? "Finish signing in in your browser";
+          if (p.authorizeUrl) {
+            const url = p.authorizeUrl;
+            toast.primaryAction = { title: "Open Sign-In Page", onAction: () => open(url) };
+          }
+        }
+      },
     });
+    if (final?.status === "succeeded") {
+      toast.style = Toast.Style.Success;
+      toast.title = `Signed in to ${section.title}`;
+      toast.message = undefined;
+      data.reload();
+    } else {
+      toast.style = Toast.Style.Failure;
+      toast.title = final?.status === "cancelled" ? "Sign-in cancelled" : "Sign-in failed";
+      toast.message = final?.error ?? (final ? undefined : "No answer from the sign-in page in time");
+    }
   }
 
   return (
@@ -80,7 +123,7 @@ export function ProfileList({ env = process.env, initialProfile }: ProfileListPr
               ]}
               actions={
                 <ActionPanel>
-                  <Action title="Authenticate Profile" icon={Icon.Key} onAction={() => signIn(row)} />
+                  <Action title="Authenticate Profile" icon={Icon.Key} onAction={() => signIn(row, section)} />
                   <Action.CopyToClipboard
                     title="Copy Login Command"
                     content={`aws sso login --profile ${row.profile}`}

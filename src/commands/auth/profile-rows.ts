@@ -12,6 +12,8 @@ export interface SessionSection {
   /** sso-session name, or the start URL of legacy profiles. */
   title: string;
   startUrl: string;
+  /** Keys the session's token and its login progress file. */
+  tokenCacheKey: string;
   rows: ProfileRow[];
 }
 
@@ -21,6 +23,7 @@ export function profileSections(config: AwsConfig, statuses: readonly ProfileTok
   return config.groups.map((group) => ({
     title: group.sessionName ?? group.startUrl,
     startUrl: group.startUrl,
+    tokenCacheKey: group.tokenCacheKey,
     rows: group.profiles.map((name) => {
       const p = byName.get(name);
       const detail =

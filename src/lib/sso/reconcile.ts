@@ -10,6 +10,7 @@
 import type { AwsConfig, SsoSessionGroup } from "../aws";
 import { withFileLock } from "./lock";
 import { tokenFingerprint } from "./session-status";
+import { parseCacheTimestamp } from "./timestamps";
 import { readToken, tokenLockPath, writeToken, type CachedToken, type TokenRead } from "./token-cache";
 import type { KeyValueStore } from "./mirrors/key-value-store";
 import { KeychainUnavailableError } from "./mirrors/keychain";
@@ -129,7 +130,7 @@ class Reconciler {
     const fileHash = read.state === "ok" ? tokenFingerprint(read.token) : undefined;
     const usable = (t: CachedToken | undefined): t is CachedToken => {
       if (!t || (t.startUrl ?? group.startUrl) !== group.startUrl) return false;
-      const exp = Date.parse(t.expiresAt);
+      const exp = parseCacheTimestamp(t.expiresAt)?.getTime() ?? -Infinity;
       return exp > now && exp > fileExpires && tokenFingerprint(t) !== fileHash;
     };
     const local = await this.local.getToken(group.tokenCacheKey);

@@ -277,6 +277,26 @@ describe("RefreshRunner against the emulator", () => {
     expect(refreshCalls()).toBe(1);
   });
 
+  test("portal 401: one refresh fixes it; when none is possible the session needs a login", async () => {
+    const { config, group } = await loggedIn();
+    const r = runner();
+    expect(await r.recoverFromUnauthorized(group)).toMatchObject({ state: "valid", refreshed: true });
+    expect(refreshCalls()).toBe(1);
+
+    const legacy = config.groups.find((g) => !g.sessionName)!;
+    await writeToken(legacy.tokenCacheFile, loginToken(emu));
+    const check = await r.recoverFromUnauthorized(legacy);
+    expect(check).toMatchObject({ state: "auth-required", tunnelUsable: true });
+    expect(check.reason).toMatch(/UnauthorizedException/);
+    expect(refreshCalls()).toBe(1);
+    await writeToken(legacy.tokenCacheFile, loginToken(emu)); // a new login clears it
+    expect((await r.ensureFresh(legacy)).state).toBe("valid");
+
+    emu.oidc.revokeRefreshTokens();
+    emu.clock.advance(2 * MIN);
+    expect(await r.recoverFromUnauthorized(group)).toMatchObject({ state: "auth-required" });
+  });
+
   test("legacy profiles are never refreshed; signed-out sessions are reported", async () => {
     const { config } = await corpGroup(home.env);
     const checks = await runner().checkAll(config);

@@ -176,6 +176,29 @@ export class RefreshRunner {
     return this.settle(group, { refreshed: true });
   }
 
+  /**
+   * The SSO portal answered 401 (UnauthorizedException) for a token we thought valid (§6.4): try one refresh; if that
+   * cannot happen or is refused, the session needs a login. A transient refresh failure leaves the state as it is.
+   */
+  async recoverFromUnauthorized(group: SsoSessionGroup): Promise<SessionCheck> {
+    const startedAt = this.now();
+    const check = await this.ensureFresh(group, { force: true });
+    if (check.refreshed || check.adopted || check.state === "auth-required" || !check.token) return check;
+    const status = await this.status.get(group.tokenCacheKey);
+    if (status?.lastError?.kind === "transient" && (status.lastAttemptAt ?? 0) >= startedAt) return check;
+    const fingerprint = tokenFingerprint(check.token);
+    const reason =
+      "IAM Identity Center no longer accepts this token (UnauthorizedException). " +
+      "Sign in again (Authenticate in StormTunnel, `stormtunnel login <profile>` or `aws sso login`).";
+    await this.status.update(group.tokenCacheKey, (prev) => ({
+      ...prev,
+      failures: 0,
+      nextAttemptAt: undefined,
+      authRequired: { reason, fingerprint, at: this.now() },
+    }));
+    return this.settle(group, {});
+  }
+
   private async recordFailure(group: SsoSessionGroup, token: CachedToken, err: SsoError, at: number): Promise<void> {
     if (err.kind === "cancelled") return;
     const lastError = { kind: err.kind, message: err.message, at };

@@ -114,6 +114,27 @@ describe("mux mode destinations", () => {
     const sid2 = mux2.open();
     await other.waitFor(() => mux2.finished(sid2), 3000, "FIN");
     expect(mux2.connectErrors()).toBe(1);
+
+    // A loopback literal works; any other address is refused without a dial (the emulator only touches loopback).
+    for (const [host, works] of [
+      ["127.0.0.1", true],
+      ["169.254.169.254", false],
+      ["10.0.1.99", false],
+    ] as const) {
+      const s = await startPortSession(h.emu, echo.port, { host });
+      const c = await h.connect(s);
+      await c.handshake();
+      const m = new SmuxClient(c);
+      const id = m.open();
+      m.write(id, Buffer.from(host));
+      if (works) await c.waitFor(() => m.received(id).toString() === host, 3000, host);
+      else await c.waitFor(() => m.finished(id) && m.connectErrors() === 1, 3000, `refusal of ${host}`);
+    }
+    expect(h.emu.log.filter((e) => e.operation === "dial-failed").map((e) => JSON.stringify(e.request))).toEqual([
+      expect.stringContaining("no such host"),
+      expect.stringContaining("Forwarding to IP address 169.254.169.254 is forbidden."),
+      expect.stringContaining("Forwarding to IP address 10.0.1.99 is forbidden."),
+    ]);
   });
 
   it("closes the destination on FIN and FINs back when the destination closes", async () => {

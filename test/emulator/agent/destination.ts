@@ -14,7 +14,9 @@ export function resolveDestination(directory: Directory, session: SsmSession): D
   const host = session.properties.host;
   const name = host ?? "localhost";
   const label = `${name}:${port}`;
-  const address = host === undefined ? "127.0.0.1" : directory.hosts[host];
+  // Names come from directory.hosts; a loopback IP literal is used as is (anything else is never dialed).
+  const literal = host !== undefined && isIP(host) !== 0 ? host : undefined;
+  const address = host === undefined ? "127.0.0.1" : (directory.hosts[host] ?? literal);
   if (!address) return { ok: false, label, reason: `dial tcp: lookup ${name}: no such host` };
   if (!LOOPBACK.test(address) || isIP(address) === 0) {
     return { ok: false, label, reason: `Forwarding to IP address ${address} is forbidden.` };

@@ -5,6 +5,8 @@ import { AGENT_VERSIONS } from "../../emulator/knobs";
 import { startEchoServer, startSourceServer, type TcpTarget } from "../../emulator/support/tcp";
 import { echoThrough, openTunnel, pattern, waitFor, type Tunnel } from "../helpers/tunnel";
 
+jest.setTimeout(120_000); // a socket drop costs the agent ~10 s of head-only retransmission (§7.6)
+
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 let emu: Emulator;
@@ -85,7 +87,7 @@ describe("basic mode against the emulator", () => {
     tunnel = t;
     const data = pattern(1024 * 1024, 11);
     emu.dataChannel.closeSocketAfter(300, { sessionId: t.sessionId, abrupt: true });
-    const back = await echoThrough(t.port, data, 60_000);
+    const back = await echoThrough(t.port, data, 100_000);
     expect(sha(back)).toBe(sha(data));
     expect(emu.log.filter((e) => e.operation === "ResumeSession").length).toBeGreaterThanOrEqual(1);
   });

@@ -145,7 +145,7 @@ export class DataChannel extends EventEmitter {
   }
 
   private sendStreamData(payloadType: number, payload: Buffer): number {
-    if (this.state === "ended") throw new Error("data channel has ended");
+    if (this.state === "ended") return -1; // late local bytes after the end: nowhere to go, never a crash
     return this.sender.send(payloadType, payload);
   }
 

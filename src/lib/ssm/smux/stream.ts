@@ -2,7 +2,7 @@
 // pauses each local socket separately instead of blocking anything (§15 item 11).
 import { EventEmitter } from "node:events";
 
-export const STREAM_HIGH_WATER = 256 * 1024;
+export const STREAM_HIGH_WATER = 64 * 1024; // hundreds of connections must not hold much each
 
 /** Events: "data"(Buffer) from the agent, "fin" when the agent closed the stream, "drain" when the queue emptied. */
 export class SmuxStream extends EventEmitter {

@@ -78,6 +78,14 @@ describe("StartSession", () => {
       /^User: arn:aws:sts::111122223333:assumed-role\/AWSReservedSSO_ReadOnly_[0-9a-f]{16}\/[^ ]+ is not authorized to perform: ssm:StartSession on resource: arn:aws:ec2:us-east-1:111122223333:instance\/i-0123456789abcdef0/,
     );
     expect(emu.ssm.sessions.size).toBe(0);
+    await expect(
+      ssm.send(new TerminateSessionCommand({ SessionId: "someone-0123456789abcdef0" })),
+    ).rejects.toMatchObject({
+      name: "AccessDeniedException",
+      message: expect.stringContaining(
+        "is not authorized to perform: ssm:TerminateSession on resource: arn:aws:ssm:us-east-1:111122223333:session/someone-0123456789abcdef0",
+      ),
+    });
     ssm.destroy();
   });
 

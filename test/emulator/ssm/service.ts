@@ -60,9 +60,12 @@ export function createSsmService(ctx: EmulatorContext): EmulatedService & { cont
         case "StartSession":
           return startSession(op, body, creds, auth.region);
         case "ResumeSession":
-          return resumeSession(op, body);
-        case "TerminateSession":
-          return terminateSession(op, body);
+        case "TerminateSession": {
+          // Roles without session rights lack ssm:ResumeSession / ssm:TerminateSession too.
+          const denied = denySessionAction(op, body, creds, auth.region);
+          if (denied) return denied;
+          return op === "ResumeSession" ? resumeSession(op, body) : terminateSession(op, body);
+        }
         case "DescribeInstanceInformation":
           return ok(op, describeInstanceInformation(ctx, body));
         default:
@@ -128,6 +131,21 @@ export function createSsmService(ctx: EmulatorContext): EmulatedService & { cont
     };
     registry.add(session);
     return ok(op, { SessionId: sessionId, TokenValue: token, StreamUrl: streamUrl });
+  }
+
+  function denySessionAction(
+    op: string,
+    body: Record<string, unknown>,
+    creds: Parameters<typeof assumedRoleArn>[0],
+    region: string,
+  ): EmulatorResponse | undefined {
+    if (roleAllowsStartSession(ctx.directory.accounts, creds)) return undefined;
+    const resource = `arn:aws:ssm:${region}:${creds.accountId}:session/${String(body.SessionId ?? "")}`;
+    return error(
+      op,
+      "AccessDeniedException",
+      `User: ${assumedRoleArn(creds)} is not authorized to perform: ssm:${op} on resource: ${resource} because no identity-based policy allows the ssm:${op} action`,
+    );
   }
 
   function resumeSession(op: string, body: Record<string, unknown>): EmulatorResponse {

@@ -25,7 +25,7 @@ function printLogin(state: TunnelState, io: CliIo): void {
   const login = state.login;
   if (!login) return;
   if (login.message) io.stdout(login.message);
-  if (login.url) io.stdout(`Sign in in your browser: ${login.url}`);
+  if (login.url) io.stdout(`Sign-in page: ${login.url}`);
   if (login.userCode) io.stdout(`Confirm the code: ${login.userCode}`);
 }
 
@@ -63,6 +63,7 @@ export const connectCommand: CliCommand = async (args, io) => {
   }
 
   let shownLogin = "";
+  let shownStatus = "";
   try {
     const timeoutSeconds = Number(flags.timeout) > 0 ? Number(flags.timeout) : 300;
     const state = await followTunnel(tunnel.id, {
@@ -72,10 +73,13 @@ export const connectCommand: CliCommand = async (args, io) => {
       notBefore: alreadyRunning ? undefined : startedAt,
       onChange: (s) => {
         const progress = describeProgress(s);
-        if (progress) io.stdout(progress);
-        const login = JSON.stringify(s.login ?? null);
-        if (s.login && login !== shownLogin) printLogin(s, io);
-        shownLogin = login;
+        if (progress && s.status !== shownStatus) io.stdout(progress);
+        shownStatus = s.status;
+        const login = JSON.stringify([s.login?.url, s.login?.userCode]);
+        if (s.login?.url && login !== shownLogin) {
+          printLogin(s, io);
+          shownLogin = login;
+        }
       },
     });
     return report(state, tunnel.name, tunnel.profile, io);

@@ -63,7 +63,7 @@ export function launchDetached(options: LaunchOptions): Promise<number> {
       if (code === 0 && pid !== undefined) resolve(pid);
       else reject(new Error(`the tunnel launcher failed (exit ${code}); see ${options.logFile}`));
     });
-    launcher.unref();
+    // Not unref'd: the caller awaits the pid, and the launcher exits within milliseconds anyway.
   });
 }
 

@@ -1,11 +1,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import type { ReactTestRenderer } from "react-test-renderer";
 import { join } from "node:path";
 import type { ReactElement } from "react";
-import { recorded, resetRaycast, setConfirmAnswer } from "../raycast/api";
+import { LaunchType, recorded, resetRaycast, setConfirmAnswer } from "../raycast/api";
 import { find, findAll, interact, render, renderNow, unmount, waitFor } from "../raycast/render";
 import { TunnelList } from "../../src/commands/tunnels/TunnelList";
 import ConnectTunnel from "../../src/connect-tunnel";
 import { loadTunnels, saveTunnel } from "../../src/lib/tunnels/store";
+import { stopTunnel } from "../../src/lib/tunnels/supervisor";
 import { makeHome, withProcessEnv, type TestHome } from "./fixtures";
 
 let home: TestHome;
@@ -35,7 +38,8 @@ describe("Connect Tunnel", () => {
   it("the entry point renders the tunnel list from the process environment", async () => {
     await saveTunnel(env, { name: "Web", profile: "dev", target: "i-0123abcd", remotePort: 80, localPort: 8080 });
     await withProcessEnv(env, async () => {
-      const view = await render(<ConnectTunnel />);
+      const props = { launchType: LaunchType.UserInitiated, arguments: {} };
+      const view = await render(<ConnectTunnel {...(props as unknown as Parameters<typeof ConnectTunnel>[0])} />);
       await waitFor(() => findAll(view.root, "List.Item").length === 1, "the saved tunnel");
       await unmount(view);
     });
@@ -192,4 +196,70 @@ describe("Connect Tunnel", () => {
       /No profile in .* can open tunnels/,
     );
   });
+
+  describe("connecting (fake worker)", () => {
+    const FAKE_WORKER = join(__dirname, "..", "tunnels", "fixtures", "fake-worker.js");
+    let port: number;
+
+    beforeEach(async () => {
+      env.STORMTUNNEL_WORKER_COMMAND = JSON.stringify([process.execPath, FAKE_WORKER]);
+      port = await freePort();
+      await saveTunnel(env, {
+        id: "t-web",
+        name: "Web",
+        profile: "dev",
+        target: "i-0123abcd",
+        remotePort: 80,
+        localPort: port,
+      });
+    });
+    afterEach(async () => {
+      await stopTunnel("t-web", { env }).catch(() => undefined);
+    });
+
+    it("connects with a detached worker, shows Connected, then stops it", async () => {
+      const view = await renderList();
+      await interact(() => actionOf(view, "Connect Tunnel")());
+      const toast = recorded.toasts[0];
+      expect([toast.style, toast.title, toast.message]).toEqual(["success", "Connected Web", `127.0.0.1:${port}`]);
+      expect(recorded.launches).toEqual([{ name: "tunnel-status", type: "background" }]);
+      await waitFor(() => findAll(view.root, "Action").some((a) => a.props.title === "Stop Tunnel"), "Stop Tunnel");
+      expect(find(view.root, "List.Item").props.accessories[0]).toMatchObject({ tag: { value: "Connected" } });
+
+      await interact(() => actionOf(view, "Stop Tunnel")());
+      expect(recorded.toasts[1].title).toBe("Stopped Web");
+      await waitFor(() => findAll(view.root, "Action").some((a) => a.props.title === "Connect Tunnel"), "Connect");
+    });
+
+    it("reports a busy local port instead of starting", async () => {
+      const blocker = createServer().listen(port, "127.0.0.1");
+      await new Promise((resolve) => blocker.once("listening", resolve));
+      try {
+        const view = await renderList();
+        await interact(() => actionOf(view, "Connect Tunnel")());
+        expect(recorded.toasts[0]).toMatchObject({ style: "failure", title: "Could not connect Web" });
+        expect(recorded.toasts[0].message).toMatch(new RegExp(String(port)));
+      } finally {
+        blocker.close();
+      }
+    });
+
+    it("connects the tunnel named in the launch context (the menu bar's Connect)", async () => {
+      const view = await render(<TunnelList env={env} connectOnOpen="t-web" />);
+      await waitFor(() => recorded.toasts.some((t) => t.style === "success"), "the connection");
+      expect(find(view.root, "List").props.selectedItemId).toBe("t-web");
+      await waitFor(() => findAll(view.root, "Action").some((a) => a.props.title === "Stop Tunnel"), "Stop Tunnel");
+    });
+  });
 });
+
+const actionOf = (view: ReactTestRenderer, title: string) =>
+  find(view.root, "Action", (p) => p.title === title).props.onAction as () => Promise<void>;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

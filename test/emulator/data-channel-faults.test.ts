@@ -5,7 +5,7 @@ import { FaultTable, seededRandom, type MessageFault } from "./agent/faults";
 import { Harness, startPortSession } from "./support/session";
 import { SmuxClient } from "./support/smux-client";
 import type { SpecClient } from "./support/spec-client";
-import { startEchoServer, startSourceServer, type TcpTarget } from "./support/tcp";
+import { startEchoServer, startSourceServer, startStalledSink, type TcpTarget } from "./support/tcp";
 
 const h = new Harness();
 let echo: TcpTarget;
@@ -192,4 +192,30 @@ describe("pacing", () => {
     const flat = await spanOfOutput(false);
     expect(flat.spanMs).toBeLessThan(paced.spanMs);
   });
+});
+
+describe("head-of-line blocking", () => {
+  it("stops reading the data channel while a destination does not drain, and catches up afterwards", async () => {
+    const sink = await startStalledSink();
+    h.onCleanup(() => sink.close());
+    const session = await startPortSession(h.emu, sink.port);
+    const client = await h.connect(session, { retransmitMs: 1000 });
+    await client.handshake();
+    const mux = new SmuxClient(client);
+    const sid = mux.open();
+    const data = pattern(16 * 1024 * 1024);
+    mux.write(sid, data);
+    await client.waitFor(
+      () => h.emu.log.some((e) => e.operation === "inbound-blocked"),
+      20_000,
+      "the agent to stop reading",
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(client.unacked.size).toBeGreaterThan(1000); // acks stalled with the reads
+    sink.release();
+    await client.waitFor(() => sink.received[0]?.length === data.length, 40_000, "all bytes at the destination");
+    expect(sink.received[0].equals(data)).toBe(true);
+    await client.waitFor(() => client.unacked.size === 0, 10_000, "all acked");
+    expect(h.emu.log.some((e) => e.operation === "inbound-resumed")).toBe(true);
+  }, 60_000);
 });

@@ -31,6 +31,10 @@ export class BasicPlugin implements PortPlugin {
     return this.socket ? 1 : 0;
   }
 
+  buffered(): number {
+    return this.socket?.writableLength ?? 0;
+  }
+
   close(): void {
     this.closed = true;
     this.drop();
@@ -51,8 +55,10 @@ export class BasicPlugin implements PortPlugin {
     socket.on("data", (chunk: Buffer) => {
       if (this.socket === socket) this.host.emitBytes(chunk);
     });
+    socket.on("drain", () => this.host.destinationDrained());
     socket.on("close", () => {
       this.host.untrack(socket);
+      this.host.destinationDrained();
       // The client is never told; the next Output re-dials.
       if (this.socket === socket) this.socket = undefined;
     });

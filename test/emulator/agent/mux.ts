@@ -73,6 +73,12 @@ export class MuxPlugin implements PortPlugin {
     return this.streams.size;
   }
 
+  buffered(): number {
+    let n = 0;
+    for (const s of this.streams.values()) n += s.socket?.writableLength ?? 0;
+    return n;
+  }
+
   close(): void {
     this.closed = true;
     for (const s of this.streams.values()) s.socket?.destroy();
@@ -98,8 +104,10 @@ export class MuxPlugin implements PortPlugin {
       for (const frame of encodeData(sid, chunk)) this.host.emitBytes(frame);
     });
     socket.on("end", () => socket.destroySoon());
+    socket.on("drain", () => this.host.destinationDrained());
     socket.on("close", () => {
       this.host.untrack(socket);
+      this.host.destinationDrained();
       this.finToClient(stream);
     });
   }

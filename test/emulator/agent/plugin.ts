@@ -13,6 +13,8 @@ export interface PluginHost {
   /** Destination sockets are paused while the client side is backed up. */
   track(socket: Socket): void;
   untrack(socket: Socket): void;
+  /** A destination socket flushed its write buffer (or closed): inbound reading may resume. */
+  destinationDrained(): void;
   log(operation: string, details?: Record<string, unknown>): void;
 }
 
@@ -21,6 +23,8 @@ export interface PortPlugin {
   /** An Output payload from the client; false means "not ready" (no ack, the client retransmits). */
   input(data: Buffer): boolean;
   flag(flag: number): void;
+  /** Bytes written towards destinations but not yet flushed (the agent stops reading past its receive buffer). */
+  buffered(): number;
   /** Open destination connections (streams in mux mode). */
   connections(): number;
   close(): void;

@@ -29,6 +29,8 @@ import { chooseMode } from "./versions";
 export const IDLE_TIMEOUT_OUTPUT = "Your session timed out due to inactivity and has been terminated.";
 const INCOMING_CAPACITY = 100_000;
 const HIGH_WATER = 1 << 20;
+/** smux MaxReceiveBuffer: past it the agent stops reading the data channel (head-of-line blocking, §10.3). */
+const RECEIVE_BUFFER = 4 * 1024 * 1024;
 const LOW_WATER = 256 << 10;
 
 export interface AgentTiming {
@@ -107,6 +109,8 @@ export class AgentSession implements PluginHost {
   private heldOutbound?: Buffer;
   /** pause_publication: no sending or retransmitting until start_publication or inbound data/ack (§13.4). */
   private paused = false;
+  /** Inbound reading stopped because destinations are not draining. */
+  private inboundBlocked = false;
 
   constructor(
     private readonly ctx: EmulatorContext,
@@ -149,6 +153,7 @@ export class AgentSession implements PluginHost {
       if (i >= 0) this.sockets.splice(i, 1);
       this.log("socket-closed", { code, reason: reason.toString(), sockets: this.sockets.length });
     });
+    if (this.inboundBlocked) ws.pause();
     if (this.outSeq === 0) this.startHandshake();
     else this.pump.kick(); // publication resumes now that a client is back
   }
@@ -274,6 +279,10 @@ export class AgentSession implements PluginHost {
 
   untrack(socket: Socket): void {
     this.tracked.delete(socket);
+  }
+
+  destinationDrained(): void {
+    this.checkInboundBackpressure();
   }
 
   log(operation: string, details?: Record<string, unknown>): void {
@@ -434,6 +443,7 @@ export class AgentSession implements PluginHost {
     if (m.payloadType === PayloadType.Output) {
       if (!this.plugin.input(m.payload)) return "not-ready";
       this.stats.bytesIn += m.payload.length;
+      this.checkInboundBackpressure();
       return "ok";
     }
     if (m.payloadType === PayloadType.Flag && m.payload.length >= 4) {
@@ -562,6 +572,20 @@ export class AgentSession implements PluginHost {
     } else if (this.destinationsPaused && queued < LOW_WATER) {
       this.destinationsPaused = false;
       for (const s of this.tracked) s.resume();
+    }
+  }
+
+  /** Like the agent blocked in a write: stop reading every client socket until destinations drain. */
+  private checkInboundBackpressure(): void {
+    const buffered = this.plugin?.buffered() ?? 0;
+    if (!this.inboundBlocked && buffered > RECEIVE_BUFFER) {
+      this.inboundBlocked = true;
+      this.log("inbound-blocked", { buffered });
+      for (const ws of this.sockets) ws.pause();
+    } else if (this.inboundBlocked && buffered <= RECEIVE_BUFFER / 2) {
+      this.inboundBlocked = false;
+      this.log("inbound-resumed", { buffered });
+      for (const ws of this.sockets) ws.resume();
     }
   }
 

@@ -29,6 +29,24 @@ export function startSinkServer(): Promise<TcpTarget> {
   return startServer((socket, record) => socket.on("data", record));
 }
 
+/** Records what it receives, but reads nothing until `release()`: a destination that does not keep up. */
+export async function startStalledSink(): Promise<TcpTarget & { release(): void }> {
+  const paused = new Set<Socket>();
+  let released = false;
+  const target = await startServer((socket, record) => {
+    socket.on("data", record);
+    if (released) return;
+    socket.pause();
+    paused.add(socket);
+  });
+  return Object.assign(target, {
+    release() {
+      released = true;
+      for (const s of paused) s.resume();
+    },
+  });
+}
+
 /** Sends `payload` to each new connection (after `delayMs`), then closes it. */
 export function startSourceServer(payload: Buffer, delayMs = 0): Promise<TcpTarget> {
   return startServer((socket) => {

@@ -102,7 +102,7 @@ import { RefreshRunner } from ${lib("sso/refresh-runner")};
     outfile,
     logLevel: "silent",
     // What the check would cost if the refresh path's SDK code did not ride along in the same bundle.
-    external: withoutSdk ? ["./oidc", "../aws/clients"] : [],
+    external: withoutSdk ? ["./oidc", "../aws/sdk-config"] : [],
   });
   const runs: { wall: number; ms: number; sessions: number }[] = [];
   for (let i = 0; i < 5; i++) {

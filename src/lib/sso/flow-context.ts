@@ -1,6 +1,6 @@
 // What a login flow (device code or PKCE) gets from the login orchestrator.
 import type { SsoSessionGroup } from "../aws";
-import type { AwsEndpoints } from "../aws/clients";
+import type { AwsEndpoints } from "../aws/types";
 import type { OpenBrowser } from "./browser";
 import type { LoginProgress } from "./login-state";
 import type { NewTokens } from "./oidc";

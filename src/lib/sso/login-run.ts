@@ -1,7 +1,7 @@
 // One login, run by the process that holds the session's login lock: registration (reused from the CLI's
 // cache when allowed), the chosen flow, the token written to the shared cache, progress published throughout.
 import type { SsoSessionGroup } from "../aws";
-import type { AwsEndpoints } from "../aws/clients";
+import type { AwsEndpoints } from "../aws/types";
 import { userHome, type Env } from "../home";
 import type { OpenBrowser } from "./browser";
 import { deviceCodeLogin } from "./device-flow";

@@ -2,7 +2,8 @@
 // same flight) and across processes (lock + progress file: a second process follows the first one's login
 // instead of opening another browser tab).
 import type { SsoSessionGroup } from "../aws";
-import { resolveEndpoints, type AwsEndpoints } from "../aws/clients";
+import { resolveEndpoints } from "../aws/sdk-config";
+import type { AwsEndpoints } from "../aws/types";
 import { stormtunnelHome, type Env } from "../home";
 import { defaultOpenBrowser, type OpenBrowser } from "./browser";
 import { SsoError } from "./errors";

@@ -3,7 +3,9 @@
 // `aws sso logout` keeps them. Other tools' tokens (IDE toolkits) are left alone, unlike `aws sso logout`.
 import { LogoutCommand } from "@aws-sdk/client-sso";
 import type { SsoSessionGroup } from "../aws";
-import { resolveEndpoints, ssoClient, type AwsEndpoints } from "../aws/clients";
+import { ssoClient } from "../aws/portal-client";
+import { resolveEndpoints } from "../aws/sdk-config";
+import type { AwsEndpoints } from "../aws/types";
 import type { Env } from "../home";
 import { withFileLock } from "./lock";
 import { clearRoleCredentials } from "./role-credentials";

@@ -7,7 +7,8 @@ import {
   type SSOOIDCClient,
 } from "@aws-sdk/client-sso-oidc";
 import type { SsoSessionGroup } from "../aws";
-import { ssoOidcClient, type AwsEndpoints } from "../aws/clients";
+import { ssoOidcClient } from "../aws/oidc-client";
+import type { AwsEndpoints } from "../aws/types";
 import type { CachedToken } from "./token-cache";
 import { REGISTERED_REDIRECT_URI } from "./pkce";
 import type { LoginFlow, StoredRegistration } from "./registration-cache";

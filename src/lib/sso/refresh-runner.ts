@@ -1,7 +1,7 @@
 // Silent refresh of SSO sessions: one refresh per session however many callers (single-flight in the process, the
 // token lock file across processes), adopting tokens other tools wrote, recording outcomes for every process to see.
 import type { AwsConfig, SsoSessionGroup } from "../aws";
-import type { AwsEndpoints } from "../aws/clients";
+import type { AwsEndpoints } from "../aws/types";
 import type { Env } from "../home";
 import type { Settings } from "../settings";
 import { classifySsoError, SsoError } from "./errors";
@@ -269,7 +269,7 @@ export class RefreshRunner {
     // Loaded on first use: a check that finds fresh tokens never pays for the SDK.
     const [{ createTokenWithRefreshToken }, { resolveEndpoints }] = await Promise.all([
       import("./oidc"),
-      import("../aws/clients"),
+      import("../aws/sdk-config"),
     ]);
     // The SDK sets no request timeout; a black-holed network must not hold the token lock for minutes.
     const timeout = AbortSignal.timeout(this.deps.requestTimeoutMs ?? 30_000);

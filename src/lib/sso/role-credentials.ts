@@ -2,7 +2,8 @@
 import { createHash } from "node:crypto";
 import { GetRoleCredentialsCommand, type SSOClient } from "@aws-sdk/client-sso";
 import type { SsoProfile } from "../aws";
-import { ssoClient, type AwsEndpoints } from "../aws/clients";
+import { ssoClient } from "../aws/portal-client";
+import type { AwsEndpoints } from "../aws/types";
 import { classifySsoError, SsoError } from "./errors";
 
 export interface RoleCredentials {

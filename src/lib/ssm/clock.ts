@@ -10,11 +10,8 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.(); // a tunnel's timers never keep a finished process alive on their own
-    return t;
-  },
+  // Not unref'd: a worker waiting out a reconnect backoff has nothing else keeping it alive.
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => {
     if (h) clearTimeout(h as NodeJS.Timeout);
   },

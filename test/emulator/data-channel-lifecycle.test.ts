@@ -105,6 +105,23 @@ describe("resume", () => {
     30_000,
   );
 
+  it("can refuse the next WebSocket upgrades (an outage during reconnect), then accepts the resumed token", async () => {
+    const session = await startPortSession(h.emu, echo.port);
+    const client = await h.connect(session);
+    await client.handshake();
+    h.emu.dataChannel.refuseConnections(2, { sessionId: session.sessionId });
+    h.emu.dataChannel.closeSocket({ sessionId: session.sessionId });
+    await client.waitFor(() => client.closeEvents[0]);
+    const token = (await resume(session.sessionId))!;
+    for (let i = 0; i < 2; i++) await expect(client.open(token)).rejects.toThrow(/503/);
+    await client.open(token);
+    const mux = new SmuxClient(client);
+    const sid = mux.open();
+    mux.write(sid, Buffer.from("back"));
+    await client.waitFor(() => mux.received(sid).toString() === "back");
+    expect(h.emu.log.filter((e) => e.operation === "connect-refused")).toHaveLength(2);
+  });
+
   it("answers ResumeSession without a token when resume is refused, or after the session ended", async () => {
     const session = await startPortSession(h.emu, echo.port);
     h.emu.dataChannel.refuseResume(session.sessionId);

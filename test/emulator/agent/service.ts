@@ -32,6 +32,8 @@ export interface DataChannelControls {
   session(sessionId: string): DataChannelSessionView | undefined;
   /** Close the client's WebSocket(s): 1000 "Bye" like MGS, or abruptly (1006). Returns sockets closed. */
   closeSocket(options?: { sessionId?: string; abrupt?: boolean }): number;
+  /** Answer the next `count` WebSocket upgrades (for a session, or any) with HTTP 503 instead of connecting. */
+  refuseConnections(count: number, options?: { sessionId?: string }): void;
   /** Close mid-transfer: after `afterMessages` more output_stream_data transmissions. */
   closeSocketAfter(afterMessages: number, options?: { sessionId?: string; abrupt?: boolean }): void;
   addMessageFault(fault: MessageFault): void;
@@ -67,6 +69,8 @@ export function createDataChannelService(
     closeAfter: new Map(),
   };
 
+  const refusals: { sessionId?: string; remaining: number; status: number }[] = [];
+
   ssm.registry.onEnd((s, output) => sessions.get(s.sessionId)?.terminate(output));
 
   function log(sessionId: string, operation: string, details?: Record<string, unknown>): void {
@@ -85,6 +89,14 @@ export function createDataChannelService(
     const m = PATH.exec(url.pathname);
     if (!m) return false;
     const sessionId = decodeURIComponent(m[1]);
+    const refusal = refusals.find((r) => r.remaining > 0 && (!r.sessionId || r.sessionId === sessionId));
+    if (refusal) {
+      // A failed dial as the client sees it during an outage: the upgrade is answered with an error.
+      refusal.remaining--;
+      log(sessionId, "connect-refused", { status: refusal.status });
+      socket.end(`HTTP/1.1 ${refusal.status} Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return true;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, sessionId));
     return true;
   }
@@ -151,6 +163,9 @@ export function createDataChannelService(
       selected(sessionId).reduce((n, s) => n + s.closeSockets(abrupt), 0),
     closeSocketAfter: (afterMessages, { sessionId, abrupt = false } = {}) => {
       shared.closeAfter.set(sessionId ?? "*", { remaining: afterMessages, abrupt });
+    },
+    refuseConnections: (count, { sessionId } = {}) => {
+      refusals.push({ sessionId, remaining: count, status: 503 });
     },
     addMessageFault: (f) => shared.faults.add(f),
     clearMessageFaults: () => shared.faults.clear(),

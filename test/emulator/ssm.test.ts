@@ -2,6 +2,8 @@
 import {
   DescribeInstanceInformationCommand,
   ResumeSessionCommand,
+  SSMClient,
+  type SSMClientConfig,
   StartSessionCommand,
   TerminateSessionCommand,
 } from "@aws-sdk/client-ssm";
@@ -119,6 +121,22 @@ describe("StartSession", () => {
     await expect(forged.send(forward())).rejects.toMatchObject({ name: "InvalidSignatureException" });
     forged.destroy();
     expect(emu.ssm.sessions.size).toBe(0);
+  });
+
+  it("rejects a signature scoped to another service", async () => {
+    const creds = issueCredentials(emu);
+    const wrongScope = new SSMClient({
+      region: "us-east-1",
+      endpoint: emu.endpoints.ssm,
+      credentials: creds,
+      maxAttempts: 1,
+      signingName: "ec2",
+    } as SSMClientConfig);
+    await expect(wrongScope.send(forward())).rejects.toMatchObject({
+      name: "InvalidSignatureException",
+      message: "Credential should be scoped to correct service: 'ssm'. ",
+    });
+    wrongScope.destroy();
   });
 });
 

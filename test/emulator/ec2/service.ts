@@ -25,8 +25,8 @@ export function createEc2Service(ctx: EmulatorContext): EmulatedService {
     if (!p) return undefined;
     const operation = p.get("Action")!;
     const logged = Object.fromEntries(p.entries());
-    const auth = authenticate(ctx, req);
-    if (!auth.ok) return { ...authError(operation, auth.failure), logged };
+    const auth = authenticate(ctx, req, SERVICE);
+    if (!auth.ok) return { ...authError(operation, auth.failure, auth.message), logged };
     try {
       if (operation !== "DescribeInstances") {
         throw new Ec2Error(400, "InvalidAction", `The action ${operation} is not valid for this web service.`);
@@ -59,7 +59,7 @@ function xmlError(operation: string, status: number, code: string, message: stri
   };
 }
 
-function authError(operation: string, failure: AuthFailure): EmulatorResponse {
+function authError(operation: string, failure: AuthFailure, detail?: string): EmulatorResponse {
   switch (failure) {
     case "missing":
       return xmlError(operation, 401, "AuthFailure", "AWS was not able to validate the provided access credentials");
@@ -73,7 +73,8 @@ function authError(operation: string, failure: AuthFailure): EmulatorResponse {
         operation,
         403,
         "SignatureDoesNotMatch",
-        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+        detail ??
+          "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
       );
   }
 }

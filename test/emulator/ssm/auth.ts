@@ -9,7 +9,7 @@ export type AuthFailure = "missing" | "unknown-key" | "bad-token" | "expired" | 
 
 export type AuthResult =
   | { ok: true; credentials: IssuedCredentials; accessKeyId: string; region: string }
-  | { ok: false; failure: AuthFailure; accessKeyId?: string };
+  | { ok: false; failure: AuthFailure; accessKeyId?: string; message?: string };
 
 interface ParsedAuthorization {
   accessKeyId: string;
@@ -36,9 +36,18 @@ export function parseAuthorization(header: string | undefined): ParsedAuthorizat
   };
 }
 
-export function authenticate(ctx: EmulatorContext, req: EmulatorRequest): AuthResult {
+/** `service` is the signing name the request must be scoped to (ssm, ec2). */
+export function authenticate(ctx: EmulatorContext, req: EmulatorRequest, service: string): AuthResult {
   const auth = parseAuthorization(header(req, "authorization"));
   if (!auth) return { ok: false, failure: "missing" };
+  if (auth.service !== service) {
+    const message = `Credential should be scoped to correct service: '${service}'. `;
+    return { ok: false, failure: "signature", accessKeyId: auth.accessKeyId, message };
+  }
+  if (!(header(req, "x-amz-date") ?? "").startsWith(auth.date)) {
+    const message = `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${(header(req, "x-amz-date") ?? "").slice(0, 8)}', from '${header(req, "x-amz-date") ?? ""}'.`;
+    return { ok: false, failure: "signature", accessKeyId: auth.accessKeyId, message };
+  }
   const credentials = ctx.directory.credentials.get(auth.accessKeyId);
   if (!credentials) return { ok: false, failure: "unknown-key", accessKeyId: auth.accessKeyId };
   if (header(req, "x-amz-security-token") !== credentials.sessionToken) {

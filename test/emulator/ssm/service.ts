@@ -52,8 +52,8 @@ export function createSsmService(ctx: EmulatorContext): EmulatedService & { cont
     } catch {
       return error(op, "SerializationException", "Start of structure or map found where not expected.", "message");
     }
-    const auth = authenticate(ctx, req);
-    if (!auth.ok) return withLog(authError(op, auth.failure), body);
+    const auth = authenticate(ctx, req, SERVICE);
+    if (!auth.ok) return withLog(authError(op, auth.failure, auth.message), body);
     const creds = auth.credentials;
     const answer = (): EmulatorResponse => {
       switch (op) {
@@ -218,7 +218,7 @@ function error(
   };
 }
 
-function authError(op: string, failure: AuthFailure): EmulatorResponse {
+function authError(op: string, failure: AuthFailure, detail?: string): EmulatorResponse {
   switch (failure) {
     case "missing":
       return error(op, "MissingAuthenticationTokenException", "Missing Authentication Token", "message");
@@ -236,7 +236,8 @@ function authError(op: string, failure: AuthFailure): EmulatorResponse {
       return error(
         op,
         "InvalidSignatureException",
-        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+        detail ??
+          "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
         "message",
       );
   }

@@ -326,6 +326,36 @@ describe("DataChannel: reconnect", () => {
     expect(t.logs.join("\n")).toContain("ThrottlingException");
   });
 
+  it("counts a hung ResumeSession as a failed attempt and tries again", async () => {
+    const t = setup();
+    t.resume.mockImplementationOnce(() => new Promise(() => undefined));
+    const { ws } = await openChannel(t);
+    ws.drop(1006);
+    await flush();
+    expect(t.resume).toHaveBeenCalledTimes(1);
+    t.clock.advance(30_000);
+    await flush();
+    t.clock.advance(1000);
+    await flush();
+    expect(t.resume).toHaveBeenCalledTimes(2);
+    expect(t.logs.join("\n")).toContain("ResumeSession took longer");
+    t.dialer.last().accept();
+    await flush();
+    expect(t.ended).toEqual([]);
+    t.channel.close();
+  });
+
+  it("ends at once when ResumeSession is denied for good", async () => {
+    const t = setup();
+    t.resume.mockRejectedValue(
+      Object.assign(new Error("needs ssm:ResumeSession"), { name: "AccessDeniedException", permanent: true }),
+    );
+    const { ws } = await openChannel(t);
+    ws.drop(1006);
+    await flush();
+    expect(t.ended).toEqual([["error", expect.stringContaining("AccessDeniedException")]]);
+  });
+
   it("re-dials with the same token when the very first connection fails", async () => {
     const t = setup();
     const opened = t.channel.open();

@@ -7,7 +7,6 @@ import { get } from "node:http";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
 import { startEmulator, type Emulator } from "../test/emulator";
 import { startEchoServer, startHttpServer, type Target } from "../test/emulator/targets";
 import { isWorkerAlive } from "../src/lib/tunnels/liveness";
@@ -119,15 +118,13 @@ export async function demo(): Promise<void> {
 
     say("Building the worker bundle (the same assets/stormtunnel.js Raycast runs) into the demo directory.");
     const bundle = join(dir, "stormtunnel.js");
-    await build({
-      entryPoints: [join(ROOT, "src", "cli", "main.ts")],
-      bundle: true,
-      platform: "node",
-      target: "node20",
-      format: "cjs",
-      outfile: bundle,
-      logLevel: "error",
-    });
+    await new Promise<void>((ok, fail) =>
+      execFile(
+        process.execPath,
+        [join(ROOT, "scripts", "build-worker.mjs"), "--outfile", bundle],
+        (err, out, errOut) => (err ? fail(new Error(`build-worker failed: ${errOut}`)) : (show(out), ok())),
+      ),
+    );
     // The "browser": fetches the sign-in page; the emulator approves it and redirects to StormTunnel's callback.
     const browser = join(dir, "browser.js");
     writeFileSync(

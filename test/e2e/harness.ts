@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { execFile } from "node:child_process";
 import { groupFor, loadAwsConfig } from "../../src/lib/aws";
 import { writeToken } from "../../src/lib/sso/token-cache";
 import { saveTunnel } from "../../src/lib/tunnels/store";
@@ -19,21 +19,14 @@ const ROOT = resolve(__dirname, "..", "..");
 
 let bundlePromise: Promise<string> | undefined;
 
-/** The worker bundle, built once per test file (what scripts/build-worker.mjs ships as assets/stormtunnel.js). */
+/** The worker bundle as shipped (scripts/build-worker.mjs, minified), built once per test file into a temp dir. */
 export function workerBundle(): Promise<string> {
-  bundlePromise ??= (async () => {
+  bundlePromise ??= new Promise((resolvePath, reject) => {
     const out = join(mkdtempSync(join(tmpdir(), "stormtunnel-bundle-")), "stormtunnel.js");
-    await build({
-      entryPoints: [join(ROOT, "src", "cli", "main.ts")],
-      bundle: true,
-      platform: "node",
-      target: "node20",
-      format: "cjs",
-      outfile: out,
-      logLevel: "error",
-    });
-    return out;
-  })();
+    execFile(process.execPath, [join(ROOT, "scripts", "build-worker.mjs"), "--outfile", out], (err, _o, stderr) =>
+      err ? reject(new Error(`build-worker failed: ${stderr}`)) : resolvePath(out),
+    );
+  });
   return bundlePromise;
 }
 

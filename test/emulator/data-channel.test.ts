@@ -179,7 +179,10 @@ describe("reliability", () => {
       expect(g).toBeLessThanOrEqual(1100);
     }
     const stats = h.emu.dataChannel.session(session.sessionId)!.stats;
-    expect(stats.retransmissions).toBe(copies.length - 1);
+    // One resend may still be in flight on loopback when the copies were counted.
+    expect([copies.length - 1, copies.length]).toContain(stats.retransmissions);
+    const logged = h.emu.log.filter((e) => e.service === "data-channel" && e.operation === "retransmit");
+    expect(logged).toHaveLength(stats.retransmissions);
 
     client.autoAck = true;
     await client.waitFor(() => mux.received(sid).toString() === "x", 3000, "delivery after acks resume");

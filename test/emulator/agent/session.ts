@@ -465,6 +465,7 @@ export class AgentSession implements PluginHost {
       if (left <= 0) this.shared.withheldAcks.delete(key);
       else this.shared.withheldAcks.set(key, left);
       this.stats.acksWithheld++;
+      this.log("ack-withheld", { seq: m.sequenceNumber });
       return;
     }
     this.stats.acksSent++;
@@ -494,6 +495,7 @@ export class AgentSession implements PluginHost {
     const due = this.outgoing.due(Date.now());
     if (!due) return;
     this.stats.retransmissions++;
+    this.log("retransmit", { seq: due.seq, rtoMs: Math.round(this.outgoing.rto) });
     this.transmit(due.bytes, "stream");
   }
 

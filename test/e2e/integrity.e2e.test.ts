@@ -1,8 +1,7 @@
 // Data integrity and scale through the real worker: 100 MB each way (SHA-256), 200 concurrent connections in mux
 // mode, sequential connections in basic mode, and a remote-host session.
-import { AGENT_VERSIONS } from "../emulator/knobs";
 import { createWorld, type World } from "./harness";
-import { echoTransfer, httpDownload, httpGetText } from "./traffic";
+import { echoTransfer, httpDownload } from "./traffic";
 
 const MB = 1024 * 1024;
 

@@ -71,13 +71,3 @@ export function httpDownload(port: number, n: number): Promise<{ hash: string; e
     }).on("error", reject);
   });
 }
-
-export function httpGetText(port: number, path = "/"): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get({ host: "127.0.0.1", port, path }, (res) => {
-      let body = "";
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve(body));
-    }).on("error", reject);
-  });
-}

@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { stopTunnel } from "../../src/lib/tunnels/supervisor";
 import { readState } from "../../src/lib/tunnels/state";
 import { logPath } from "../../src/lib/tunnels/state";
-import { isWorkerAlive } from "../../src/lib/tunnels/liveness";
-import { createWorld, type World } from "./harness";
+import { commandLine, isWorkerAlive } from "../../src/lib/tunnels/liveness";
+import { createWorld, workerBundle, type World } from "./harness";
 
 function echoOnce(port: number, data: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -41,6 +41,8 @@ describe("tunnel worker end to end", () => {
     expect(state.pid).toBe(pid);
     expect(state.localAddress).toBe(`127.0.0.1:${def.localPort}`);
     expect(state.sessionId).toMatch(/-[0-9a-f]{17}$/);
+    // Secrets never travel in argv: the worker's command line names only the tunnel.
+    expect(commandLine(pid)).toBe(`${process.execPath} ${await workerBundle()} tunnel run ${def.id}`);
     const data = Buffer.from("hello through the tunnel\n");
     expect((await echoOnce(def.localPort, data)).toString()).toBe(data.toString());
 
@@ -57,5 +59,11 @@ describe("tunnel worker end to end", () => {
     const token = readFileSync(await w.tokenFile(), "utf8");
     const accessToken = JSON.parse(token).accessToken as string;
     expect(log).not.toContain(accessToken);
+    // Nor the role credentials' secrets, nor the data channel's TokenValue.
+    for (const c of w.emu.directory.credentials.values()) {
+      expect(log).not.toContain(c.secretAccessKey);
+      expect(log).not.toContain(c.sessionToken);
+    }
+    for (const token of w.emu.ssm.sessions.get(state.sessionId!)!.tokens) expect(log).not.toContain(token);
   });
 });

@@ -13,7 +13,7 @@ describe("data through the tunnel", () => {
   });
   afterAll(() => w?.close());
 
-  test("100 MB each way arrive intact (SHA-256), echo and HTTP download", async () => {
+  test("100 MB each way arrive intact (SHA-256) on one echo connection; an HTTP download too", async () => {
     const def = await w.define();
     await w.start(def);
     await w.waitStatus(def.id, "connected");
@@ -23,8 +23,8 @@ describe("data through the tunnel", () => {
     const web = await w.define({ remotePort: w.http.port });
     await w.start(web);
     await w.waitStatus(web.id, "connected");
-    const down = await httpDownload(web.localPort, 100 * MB);
-    expect(down.bytes).toBe(100 * MB);
+    const down = await httpDownload(web.localPort, 16 * MB);
+    expect(down.bytes).toBe(16 * MB);
     expect(down.hash).toBe(down.expected);
   }, 120_000);
 });

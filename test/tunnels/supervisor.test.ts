@@ -3,6 +3,7 @@ import { writeFileSync, mkdirSync, statSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createConnection, createServer, type Server } from "node:net";
 import {
+  LOG_ROTATE_BYTES,
   PortInUseError,
   isRunning,
   reconcile,
@@ -81,6 +82,19 @@ describe("supervisor", () => {
       const s = createServer().listen(def.localPort, "127.0.0.1", () => s.close(() => resolve()));
       s.once("error", reject);
     });
+  });
+
+  test("rotates a log that has grown past 5 MB when the tunnel starts again", async () => {
+    const def = await define("chatty");
+    mkdirSync(join(t.env.STORMTUNNEL_HOME, "logs"), { recursive: true });
+    const log = join(t.env.STORMTUNNEL_HOME, "logs", "chatty.log");
+    writeFileSync(log, Buffer.alloc(LOG_ROTATE_BYTES + 1, 0x2e));
+    const { pid } = await startTunnel(def, { env: t.env });
+    pids.push(pid);
+    await waitFor(connected("chatty"));
+    expect(statSync(`${log}.1`).size).toBe(LOG_ROTATE_BYTES + 1);
+    expect(statSync(log).size).toBeLessThan(1000);
+    await stopTunnel("chatty", { env: t.env });
   });
 
   test("refuses a port that is in use and names the process holding it", async () => {

@@ -1,6 +1,6 @@
 // Starts, stops and reports tunnel workers. The state file is the truth about a tunnel; the supervisor only spawns,
 // signals, and corrects states whose worker died without saying so (SIGKILL, crash).
-import { rmSync } from "node:fs";
+import { renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Env } from "../home";
 import { launchDetached, readPid } from "./launcher";
@@ -75,6 +75,7 @@ export async function startTunnel(
   if (!port.free) throw new PortInUseError(describePortProblem(tunnel.bindAddress, tunnel.localPort, port));
 
   writeState(env, initialState(tunnel.id, now(), describe(tunnel)));
+  rotateLog(logPath(env, tunnel.id));
   const argv = workerArgv(resolveWorkerCommand(env, options.workerCommand), tunnel.id);
   try {
     const pid = await launchDetached({ argv, env, logFile: logPath(env, tunnel.id), pidFile: pidPath(env, tunnel.id) });
@@ -83,6 +84,17 @@ export async function startTunnel(
     const state = readState(env, tunnel.id) ?? initialState(tunnel.id, now());
     writeState(env, nextState(state, { status: "error", lastError: (err as Error).message }, now()));
     throw err;
+  }
+}
+
+/** Logs are appended by every run of a tunnel: keep one previous generation once a log passes 5 MB. */
+export const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
+
+function rotateLog(file: string): void {
+  try {
+    if (statSync(file).size > LOG_ROTATE_BYTES) renameSync(file, `${file}.1`);
+  } catch {
+    // no log yet
   }
 }
 

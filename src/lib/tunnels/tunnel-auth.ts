@@ -4,7 +4,7 @@ import { findProfile, groupFor, loadAwsConfig, type SsoProfile, type SsoSessionG
 import type { AwsCredentials, AwsEndpoints } from "../aws/clients";
 import type { Env } from "../home";
 import type { Settings } from "../settings";
-import { login, type LoginProgress } from "../sso/login";
+import type { LoginProgress } from "../sso/login";
 import { RefreshRunner, type SessionCheck } from "../sso/refresh-runner";
 import { getRoleCredentials } from "../sso/role-credentials";
 import { readToken } from "../sso/token-cache";
@@ -108,6 +108,8 @@ export class TunnelAuth {
     if (!opts.allowLogin) throw new AuthRequiredError(why);
     this.o.log(`no usable SSO token (${check.state}); starting the ${this.o.settings.loginMethod} sign-in`);
     opts.onLogin?.({ message: "Starting the sign-in…" });
+    // Loaded only when a sign-in is needed: a worker that finds a token never holds the login flows in memory.
+    const { login } = await import("../sso/login");
     const token = await login(this.group, {
       env: this.o.env,
       method: this.o.settings.loginMethod,

@@ -98,6 +98,17 @@ describe("mux agent", () => {
     expect(await roundTrip(def.localPort, Buffer.from("back online"))).toBe(true);
   }, 60_000);
 
+  test("auto-reconnect off: when Session Manager ends the session the worker stops and says why", async () => {
+    const def = await w.define({ autoReconnect: false });
+    await w.start(def);
+    const { sessionId } = await w.waitStatus(def.id, "connected");
+    w.emu.ssm.endSession(sessionId!, "terminated by an admin", "Session terminated by an administrator.");
+    const state = await w.waitStatus(def.id, "stopped");
+    expect(state.lastError).toContain("Session terminated by an administrator.");
+    expect(state.lastError).toContain("auto-reconnect is off");
+    await waitFor(() => !isRunning(w.env, def.id) || undefined); // the worker exited by itself
+  }, 30_000);
+
   test("SIGKILLed worker: detected as stale, port released, state corrected, restart works", async () => {
     const def = await w.define();
     const pid = await w.start(def);

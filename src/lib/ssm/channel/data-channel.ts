@@ -11,7 +11,7 @@ import type { HandshakeInfo } from "./handshake";
 import { InboundSequencer } from "./inbound";
 import { Reconnector } from "./reconnector";
 import { ReliableSender } from "./sender";
-import { dialWebSocket, OPEN, toBuffer, type ChannelSocket, type Dial } from "./socket";
+import { dialWebSocket, discardSocket, OPEN, toBuffer, type ChannelSocket, type Dial } from "./socket";
 import type { ChannelHandler, DataChannelOptions, EndReason, ReadyInfo } from "./types";
 
 export const STREAM_DATA_PAYLOAD_SIZE = 1024; // §7.4: what agents and MGS are known to handle
@@ -59,10 +59,7 @@ export class DataChannel extends EventEmitter {
       clock: this.clock,
       random: options.random ?? Math.random,
       resume: options.resume,
-      connect: (token) => {
-        if (token) this.token = token;
-        return this.connect(this.token);
-      },
+      connect: (token) => this.connect((this.token = token ?? this.token)),
       onAttempt: (attempt, delayMs) => this.emit("reconnecting", attempt, delayMs),
       onConnected: () => this.onReconnected(),
       onGiveUp: (reason, detail) => this.end(reason, detail),
@@ -79,10 +76,7 @@ export class DataChannel extends EventEmitter {
       () => this.opening && this.end("error", "no handshake from the agent"),
       this.options.handshakeTimeoutMs ?? 30_000,
     );
-    void done.then(
-      () => this.clock.clearTimeout(timeout),
-      () => this.clock.clearTimeout(timeout),
-    );
+    void done.catch(() => undefined).finally(() => this.clock.clearTimeout(timeout));
     void this.connect(this.token); // a failure is picked up by onSocketLost
     return done;
   }
@@ -126,10 +120,6 @@ export class DataChannel extends EventEmitter {
 
   get unackedBytes(): number {
     return this.sender.unackedBytes;
-  }
-
-  get ended(): boolean {
-    return this.state === "ended";
   }
 
   /** Sends TerminateSession, waits briefly for its ack, then closes (§13.1). */
@@ -212,9 +202,7 @@ export class DataChannel extends EventEmitter {
     this.ws = undefined;
     this.wsReady = false;
     this.stopTimers();
-    ws.removeAllListeners();
-    ws.on("error", () => undefined);
-    ws.terminate();
+    discardSocket(ws, false);
     if (this.state === "ended") return;
     this.log(`data channel: ${why}`);
     if (this.state === "reconnecting") return; // the running reconnect loop tries again
@@ -295,12 +283,7 @@ export class DataChannel extends EventEmitter {
     const ws = this.ws;
     this.ws = undefined;
     this.wsReady = false;
-    if (ws) {
-      ws.removeAllListeners();
-      ws.on("error", () => undefined);
-      if (ws.readyState === OPEN) ws.close(1000);
-      else ws.terminate();
-    }
+    if (ws) discardSocket(ws, true);
     this.sender.stop();
     this.opening?.reject(new Error(`data channel ended (${reason}): ${detail}`));
     this.opening = undefined;

@@ -28,3 +28,11 @@ export function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
 }
+
+/** Lets go of a socket we no longer use: no more events, closed politely if open, torn down otherwise. */
+export function discardSocket(ws: ChannelSocket, graceful: boolean): void {
+  ws.removeAllListeners();
+  ws.on("error", () => undefined);
+  if (graceful && ws.readyState === OPEN) ws.close(1000);
+  else ws.terminate();
+}

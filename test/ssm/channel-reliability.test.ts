@@ -1,4 +1,5 @@
-import { encodeMessage, MessageType, newMessage, PayloadType } from "../../src/lib/ssm/message";
+import fc from "fast-check";
+import { decodeMessage, encodeMessage, MessageType, newMessage, PayloadType } from "../../src/lib/ssm/message";
 import { agentMessage } from "./helpers/fake-socket";
 import { openChannel, setup } from "./helpers/channel-setup";
 
@@ -54,6 +55,33 @@ describe("DataChannel: ordering and acks", () => {
     ws.deliver(agentMessage(2, PayloadType.Output, "still fine"));
     expect(t.received.map(String)).toEqual(["still fine"]);
     expect(t.ended).toEqual([]);
+    t.channel.close();
+  });
+
+  it("survives any malformed frame without throwing out of the channel (property)", async () => {
+    const t = setup();
+    const { ws } = await openChannel(t);
+    const valid = encodeMessage(agentMessage(2, PayloadType.Output, "x"));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+          fc.tuple(fc.nat(), fc.nat({ max: 255 })).map(([at, v]) => {
+            const f = Buffer.from(valid);
+            f[at % f.length] = v === f[at % f.length] ? (v + 1) % 256 : v;
+            return f;
+          }),
+          fc.nat().map((n) => valid.subarray(0, n % valid.length)),
+        ),
+        (frame) => {
+          fc.pre(!decodeMessage(frame).ok); // header fields outside the digest can mutate into a valid message
+          ws.deliverRaw(frame);
+        },
+      ),
+    );
+    expect(t.ended).toEqual([]);
+    ws.deliver(agentMessage(2, PayloadType.Output, "after the noise"));
+    expect(t.received.map(String)).toContain("after the noise");
     t.channel.close();
   });
 

@@ -1,7 +1,16 @@
 // Raycast entry: Refresh Tokens (no-view, every minute). No toasts: background runs have no window.
-import { backgroundCheck } from "./commands/refresh/background-check";
+import { LaunchType, launchCommand, updateCommandMetadata } from "@raycast/api";
+import { backgroundCheck, backgroundSubtitle } from "./commands/refresh/background-check";
 import { readSettings } from "./commands/settings";
 
 export default async function Command() {
-  await backgroundCheck(process.env, readSettings());
+  const check = await backgroundCheck(process.env, readSettings());
+  await updateCommandMetadata({ subtitle: backgroundSubtitle(check) });
+  if (!check.ran || check.sessions.length === 0) return;
+  try {
+    // Let the menu bar show refreshed tokens or the sign-in badge now rather than at its own next run.
+    await launchCommand({ name: "tunnel-status", type: LaunchType.Background });
+  } catch {
+    // tunnel-status not activated yet (raycast.md §4.2)
+  }
 }

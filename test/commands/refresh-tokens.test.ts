@@ -1,15 +1,46 @@
-import { resetRaycast, setPreferences } from "../raycast/api";
-import { backgroundCheck } from "../../src/commands/refresh/background-check";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { recorded, resetRaycast, setPreferences } from "../raycast/api";
+import { backgroundCheck, backgroundSubtitle } from "../../src/commands/refresh/background-check";
 import { readSettings } from "../../src/commands/settings";
+import { loadAwsConfig } from "../../src/lib/aws";
+import { saveTunnel } from "../../src/lib/tunnels/store";
 import RefreshTokens from "../../src/refresh-tokens";
 import { makeHome, withProcessEnv, type TestHome } from "./fixtures";
 
+const NOW = Date.parse("2026-03-01T12:00:00Z");
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
 let home: TestHome;
-beforeEach(() => {
+let cacheFile: string;
+
+beforeEach(async () => {
   resetRaycast();
   home = makeHome();
+  cacheFile = (await loadAwsConfig({ env: home.env })).groups[0].tokenCacheFile;
 });
 afterEach(() => home.cleanup());
+
+/** An AWS-CLI-format token for the "corp" session, expiring `minutes` from NOW. */
+function writeToken(minutes: number) {
+  mkdirSync(dirname(cacheFile), { recursive: true });
+  writeFileSync(
+    cacheFile,
+    JSON.stringify({
+      startUrl: "https://corp.awsapps.com/start",
+      region: "eu-west-1",
+      accessToken: "old-access",
+      expiresAt: iso(NOW + minutes * 60_000),
+      clientId: "client",
+      clientSecret: "secret",
+      registrationExpiresAt: iso(NOW + 30 * 86_400_000),
+      refreshToken: "old-refresh",
+    }),
+  );
+}
+
+const useTunnel = () =>
+  saveTunnel(home.env, { name: "db", profile: "dev", target: "i-0123abcd", remotePort: 5432, localPort: 15432 });
 
 describe("Refresh Tokens (background)", () => {
   it("reads the manifest defaults: auto-refresh on, 5 min threshold, 60 s checks, PKCE, Keychain mirror", () => {
@@ -23,16 +54,67 @@ describe("Refresh Tokens (background)", () => {
     });
   });
 
-  it("returns at once when auto-refresh is off", async () => {
+  it("returns at once when auto-refresh is off, touching no token", async () => {
     setPreferences({ autoRefresh: false });
-    expect(await backgroundCheck(home.env, readSettings())).toEqual({ ran: false, reason: "auto-refresh off" });
+    await useTunnel();
+    writeToken(2);
+    const createToken = jest.fn();
+    expect(await backgroundCheck(home.env, readSettings(), { createToken, now: () => NOW })).toEqual({
+      ran: false,
+      reason: "auto-refresh off",
+    });
+    expect(createToken).not.toHaveBeenCalled();
   });
 
-  it("runs when auto-refresh is on", async () => {
-    expect(await backgroundCheck(home.env, readSettings())).toEqual({ ran: true, tunnels: 0 });
+  it("refreshes a session a saved tunnel uses when it is within the threshold", async () => {
+    await useTunnel();
+    writeToken(2);
+    const createToken = jest.fn(async () => ({
+      accessToken: "new-access",
+      expiresIn: 3600,
+      refreshToken: "new-refresh",
+    }));
+    const check = await backgroundCheck(home.env, readSettings(), { createToken, now: () => NOW });
+    expect(createToken).toHaveBeenCalledTimes(1);
+    expect(check).toMatchObject({ ran: true, tunnels: 0, sessions: [{ state: "valid", refreshed: true }] });
+    expect(JSON.parse(readFileSync(cacheFile, "utf8"))).toMatchObject({
+      accessToken: "new-access",
+      refreshToken: "new-refresh",
+    });
+    expect(backgroundSubtitle(check)).toBeNull();
   });
 
-  it("the entry point resolves (Raycast unloads a no-view command when its promise settles)", async () => {
+  it("leaves a token with time to spare alone", async () => {
+    await useTunnel();
+    writeToken(50);
+    const createToken = jest.fn();
+    const check = await backgroundCheck(home.env, readSettings(), { createToken, now: () => NOW });
+    expect(createToken).not.toHaveBeenCalled();
+    expect(check).toMatchObject({ sessions: [{ state: "valid" }] });
+  });
+
+  it("checks no session when no saved tunnel uses one", async () => {
+    writeToken(2);
+    const createToken = jest.fn();
+    expect(await backgroundCheck(home.env, readSettings(), { createToken, now: () => NOW })).toEqual({
+      ran: true,
+      tunnels: 0,
+      sessions: [],
+    });
+    expect(createToken).not.toHaveBeenCalled();
+  });
+
+  it("says in the subtitle when a session needs a sign-in", async () => {
+    await useTunnel(); // no token file at all: signed out
+    const check = await backgroundCheck(home.env, readSettings(), { now: () => NOW });
+    expect(check).toMatchObject({ sessions: [{ state: "signed-out" }] });
+    expect(backgroundSubtitle(check)).toBe("1 SSO session needs sign-in");
+  });
+
+  it("the entry point updates its subtitle and nudges the menu bar", async () => {
+    await useTunnel();
     await withProcessEnv(home.env, () => RefreshTokens());
+    expect(recorded.metadata).toEqual([{ subtitle: "1 SSO session needs sign-in" }]);
+    expect(recorded.launches).toEqual([{ name: "tunnel-status", type: "background" }]);
   });
 });

@@ -22,7 +22,7 @@ const dropEntryHashbang = {
   name: "drop-entry-hashbang",
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/]cli[\\/]main\.ts$/ }, (args) => ({
-      contents: readFileSync(args.path, "utf8").replace(/^#!.*/, "//"), // same line count keeps the sourcemap exact
+      contents: readFileSync(args.path, "utf8").replace(/^#!.*/, "//"), // same line count keeps stack traces exact
       loader: "ts",
     }));
   },
@@ -36,7 +36,8 @@ const result = await build({
   format: "cjs",
   target: "node20",
   minify: true,
-  sourcemap: "external",
+  // No map in assets/: ray build copies assets/ verbatim and a 7 MB map would ship to every user.
+  sourcemap: false,
   legalComments: "none",
   // ws probes these optional native speed-ups inside try/catch; they are not installed and must stay unresolved.
   external: ["bufferutil", "utf-8-validate"],

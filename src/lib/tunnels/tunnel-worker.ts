@@ -8,42 +8,25 @@ import { settingsFromEnv } from "../settings";
 import type { OpenBrowser } from "../sso/browser";
 import { findTunnel } from "./store";
 import { checkPort, describePortProblem } from "./ports";
+import {
+  describeEnd,
+  describeListenError,
+  isFatalListenError,
+  retryPolicyFromEnv,
+  sleep,
+  waitForEnd,
+  withTimeout,
+  type RetryPolicy,
+} from "./worker-support";
 import { LocalListener } from "./local-listener";
 import { initialState, writeState } from "./state";
 import { StateWriter } from "./state-writer";
 import { TunnelAuth } from "./tunnel-auth";
 import { classifyFailure, type Failure } from "./worker-errors";
 import { AuthWatch } from "./auth-watch";
-import type { ForwardingSession, SessionBackend, SessionEndReason } from "./session-backend";
+import type { ForwardingSession, SessionBackend } from "./session-backend";
 import { createSsmBackend } from "./ssm-backend";
 import type { TunnelDefinition } from "./definition";
-
-export interface RetryPolicy {
-  initialMs: number;
-  maxMs: number;
-  /** Failing this long without a session turns the status from connecting/reconnecting into a visible `error`. */
-  errorAfterMs: number;
-  /** How long the worker waits for the TerminateSession flag's ack on shutdown. */
-  terminateAckMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = {
-  initialMs: 1000,
-  maxMs: 30_000,
-  errorAfterMs: 60_000,
-  terminateAckMs: 1500,
-};
-
-/** Tests shorten the retry timings through the environment (the worker is a separate process). */
-export function retryPolicyFromEnv(env: Env): RetryPolicy {
-  const n = (v: string | undefined, d: number) => (v && Number(v) >= 0 ? Number(v) : d);
-  return {
-    initialMs: n(env.STORMTUNNEL_RETRY_INITIAL_MS, DEFAULT_RETRY.initialMs),
-    maxMs: n(env.STORMTUNNEL_RETRY_MAX_MS, DEFAULT_RETRY.maxMs),
-    errorAfterMs: n(env.STORMTUNNEL_ERROR_AFTER_MS, DEFAULT_RETRY.errorAfterMs),
-    terminateAckMs: DEFAULT_RETRY.terminateAckMs,
-  };
-}
 
 export interface WorkerOptions {
   env: Env;
@@ -60,24 +43,6 @@ export interface WorkerOptions {
 
 export function describeTarget(def: TunnelDefinition): string {
   return def.remoteHost ? `${def.target} → ${def.remoteHost}:${def.remotePort}` : `${def.target}:${def.remotePort}`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
-function describeEnd(reason: SessionEndReason, detail: string): string {
-  if (reason === "channel_closed") return `Session Manager closed the session${detail ? `: ${detail}` : ""}`;
-  if (reason === "resume-refused") return "the session could not be resumed";
-  return detail || reason;
 }
 
 export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
@@ -162,6 +127,14 @@ export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
       current = opened.session;
       currentId = opened.sessionId;
       listener.attach((socket) => opened.session.handleConnection(socket));
+      opened.session.on("connection-error", (err: Error) => {
+        // The tunnel is up but its destination refused one connection (e.g. the database is down): say so.
+        const where = def.remoteHost
+          ? `${def.remoteHost}:${def.remotePort}`
+          : `port ${def.remotePort} on ${def.target}`;
+        log(`a connection to ${where} failed: ${err.message}`);
+        writer.update({ lastError: `The instance could not connect to ${where}: ${err.message}` });
+      });
       loginAllowed = forceLogin = false;
       failures = 0;
       failingSince = undefined;
@@ -256,59 +229,4 @@ export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
     writer.stop();
     log("worker exiting");
   }
-}
-
-function isFatalListenError(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  return (
-    (err as Error)?.message?.includes("listen") === true &&
-    (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL")
-  );
-}
-
-function describeListenError(def: TunnelDefinition, err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code ?? "error";
-  return describePortProblem(def.bindAddress, def.localPort, { free: false, code, holder: "another process" });
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error("timed out")), ms).unref())]);
-}
-
-type EndResult = { reason: SessionEndReason; detail: string } | "aborted";
-
-/** Until the session ends or the worker is told to stop; keeps the status in step with drops and resumes. */
-function waitForEnd(
-  session: ForwardingSession,
-  signal: AbortSignal,
-  writer: StateWriter,
-  authWatch: AuthWatch,
-): Promise<EndResult> {
-  return new Promise((resolve) => {
-    const onReconnecting = () => {
-      if (writer.status === "connected")
-        writer.update({ status: "reconnecting", lastError: "connection to Session Manager lost; resuming" });
-    };
-    const onReconnected = () => {
-      if (writer.status === "reconnecting")
-        writer.update({
-          status: authWatch.needsSignIn ? "auth-required" : "connected",
-          lastError: authWatch.needsSignIn ? writer.current.lastError : undefined,
-        });
-    };
-    const finish = (result: EndResult) => {
-      session.off("reconnecting", onReconnecting);
-      session.off("reconnected", onReconnected);
-      session.off("ended", onEnded);
-      signal.removeEventListener("abort", onAbort);
-      resolve(result);
-    };
-    const onEnded = (reason: SessionEndReason, detail?: string) => finish({ reason, detail: detail ?? "" });
-    const onAbort = () => finish("aborted");
-    session.on("reconnecting", onReconnecting);
-    session.on("reconnected", onReconnected);
-    session.once("ended", onEnded);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

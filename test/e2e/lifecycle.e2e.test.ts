@@ -54,6 +54,20 @@ describe("mux agent", () => {
     expect(await roundTrip(def.localPort, Buffer.from("to the database"))).toBe(true);
   }, 30_000);
 
+  test("a destination that refuses connections shows in lastError while the tunnel stays up", async () => {
+    const def = await w.define({ remoteHost: "cache.internal" });
+    w.emu.dataChannel.refuseDestination(`cache.internal:${w.echo.port}`);
+    await w.start(def);
+    await w.waitStatus(def.id, "connected");
+    await roundTrip(def.localPort, Buffer.from("x")).catch(() => false);
+    const state = await waitFor(() => {
+      const s = readState(w.env, def.id);
+      return s?.lastError ? s : undefined;
+    });
+    expect(state.status).toBe("connected");
+    expect(state.lastError).toContain(`could not connect to cache.internal:${w.echo.port}`);
+  }, 30_000);
+
   test("the worker refuses a local port that is taken and names the holder", async () => {
     const def = await w.define();
     const blocker: Server = createServer();

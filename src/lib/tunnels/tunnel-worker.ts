@@ -114,7 +114,11 @@ export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
         allowLogin: loginAllowed,
         forceLogin,
         signal: o.signal,
-        onLogin: (login) => writer.update(login ? { status: "authenticating", login } : { login: undefined }),
+        onLogin: (login) => {
+          // One browser sign-in per connect: if it fails or is abandoned, wait for a token instead of a tab storm.
+          loginAllowed = false;
+          writer.update(login ? { status: "authenticating", login } : { login: undefined });
+        },
       });
       writer.update({ status: everConnected ? "reconnecting" : "connecting", login: undefined });
       const opened = await backend.open(def, { log, beforeResume: () => authWatch.untilUsable(o.signal) });
@@ -123,7 +127,12 @@ export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
         await withTimeout(opened.session.terminate(0), 3000).catch(() => undefined);
         throw err;
       });
-      if (!listener.listening) await listener.listen();
+      if (!listener.listening) {
+        await listener.listen().catch(async (err: unknown) => {
+          await withTimeout(opened.session.terminate(0), 3000).catch(() => undefined);
+          throw err;
+        });
+      }
       current = opened.session;
       currentId = opened.sessionId;
       listener.attach((socket) => opened.session.handleConnection(socket));
@@ -133,7 +142,9 @@ export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
           ? `${def.remoteHost}:${def.remotePort}`
           : `port ${def.remotePort} on ${def.target}`;
         log(`a connection to ${where} failed: ${err.message}`);
-        writer.update({ lastError: `The instance could not connect to ${where}: ${err.message}` });
+        if (writer.status === "connected") {
+          writer.update({ lastError: `The instance could not connect to ${where}: ${err.message}` });
+        }
       });
       loginAllowed = forceLogin = false;
       failures = 0;
@@ -222,10 +233,11 @@ export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
       );
     }
     await listener.close();
-    if (writer.status !== "stopped") {
-      const keepError = writer.status === "error" ? {} : { lastError: undefined };
-      writer.update({ status: writer.status === "error" ? "error" : "stopped", activeConnections: 0, ...keepError });
-    }
+    // Told to stop: `stopped`, whatever was going on. Gave up by itself (auto-reconnect off): keep the error.
+    if (o.signal.aborted)
+      writer.update({ status: "stopped", activeConnections: 0, lastError: undefined, login: undefined });
+    else if (writer.status !== "stopped" && writer.status !== "error")
+      writer.update({ status: "stopped", activeConnections: 0 });
     writer.stop();
     log("worker exiting");
   }

@@ -1,7 +1,10 @@
-// A throwaway HOME and StormTunnel home per test, with an AWS config; never the real home.
+// A throwaway HOME and StormTunnel home per test, with an AWS config; never the real home, never the real Keychain.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+
+/** Stand-in for /usr/bin/security: records argv and stdin in $FAKE_SECURITY_DIR (test/fixtures/fake-security). */
+export const FAKE_SECURITY = resolve(__dirname, "../fixtures/fake-security/security");
 
 export const SSO_CONFIG = `[profile dev]
 sso_session = corp
@@ -28,7 +31,15 @@ export interface TestHome {
 
 export function makeHome(awsConfig = SSO_CONFIG): TestHome {
   const root = mkdtempSync(join(tmpdir(), "stormtunnel-cmd-"));
-  const env = { HOME: join(root, "home"), STORMTUNNEL_HOME: join(root, "st") };
+  const env: Record<string, string> = {
+    HOME: join(root, "home"),
+    STORMTUNNEL_HOME: join(root, "st"),
+    // Every command test gets the fake Keychain, so none reaches the real one when run on a Mac.
+    STORMTUNNEL_SECURITY_PATH: FAKE_SECURITY,
+    FAKE_SECURITY_DIR: join(root, "keychain"),
+    PATH: process.env.PATH ?? "", // the fake is a `#!/usr/bin/env node` script
+  };
+  mkdirSync(env.FAKE_SECURITY_DIR, { recursive: true });
   const writeAwsConfig = (text: string) => {
     mkdirSync(join(env.HOME, ".aws"), { recursive: true });
     writeFileSync(join(env.HOME, ".aws", "config"), text);

@@ -14,6 +14,7 @@ import {
 import { loadAwsConfig } from "../../lib/aws";
 import type { Env } from "../../lib/home";
 import { tokenStatusForProfiles } from "../../lib/sso/session-status";
+import { syncMirrors } from "../mirrors/sync-mirrors";
 import { readSettings } from "../settings";
 import { useLoad } from "../use-load";
 import { followLogin } from "./follow-login";
@@ -73,9 +74,11 @@ export function ProfileList({ env = process.env, initialProfile }: ProfileListPr
       },
     });
     if (final?.status === "succeeded") {
+      // The new token is on disk: copy it to the mirrors now rather than at the next background run.
+      const mirrors = await syncMirrors(env, settings);
       toast.style = Toast.Style.Success;
       toast.title = `Signed in to ${section.title}`;
-      toast.message = undefined;
+      toast.message = mirrors.note;
       data.reload();
     } else {
       toast.style = Toast.Style.Failure;

@@ -204,3 +204,18 @@ export function buildMenuModel(
     sections,
   };
 }
+
+/** A mirror that could not be updated (e.g. locked Keychain) shows as one quiet row above the footer, not a badge. */
+export function withMirrorNote(model: MenuModel, note?: string, detail?: string): MenuModel {
+  if (!note) return model;
+  const row: MenuItemModel = {
+    key: "mirror-note",
+    title: note,
+    tooltip: detail,
+    tone: "idle",
+    action: { kind: "preferences" },
+  };
+  const sections = [...model.sections];
+  sections.splice(sections.length - 1, 0, { key: "mirrors", items: [row] });
+  return { ...model, sections };
+}

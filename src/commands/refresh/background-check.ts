@@ -1,11 +1,13 @@
 // The 1-minute background run (raycast.md §10.2): returns at once unless auto-refresh is on; then reconciles tunnel
-// states (dead workers show as stopped) and refreshes the SSO sessions that saved tunnels use, when due.
+// states (dead workers show as stopped) and refreshes the SSO sessions that saved tunnels use, when due. The token
+// mirrors follow the cache files after every run, refresh or not.
 import { groupFor, loadAwsConfig } from "../../lib/aws";
 import type { Env } from "../../lib/home";
 import type { Settings } from "../../lib/settings";
 import { RefreshRunner, type RefreshRunnerDeps, type SessionCheck } from "../../lib/sso/refresh-runner";
 import { loadTunnels } from "../../lib/tunnels/store";
 import { tunnelStatuses } from "../../lib/tunnels/supervisor";
+import { syncMirrors, type MirrorSync } from "../mirrors/sync-mirrors";
 
 export type BackgroundCheck =
   { ran: false; reason: "auto-refresh off" } | { ran: true; tunnels: number; sessions: SessionCheck[] };
@@ -31,11 +33,28 @@ export async function backgroundCheck(
   return { ran: true, tunnels, sessions };
 }
 
-/** Root-search subtitle of the command: what needs the user, or nothing. */
-export function backgroundSubtitle(check: BackgroundCheck): string | null {
-  if (!check.ran) return null;
-  const signIns = check.sessions.filter((s) => NEEDS_SIGN_IN.has(s.state)).length;
-  return signIns > 0
-    ? `${signIns} SSO session${signIns === 1 ? "" : "s"} need${signIns === 1 ? "s" : ""} sign-in`
-    : null;
+/**
+ * Refresh (when auto-refresh is on), then the mirrors. The mirrors run even with auto-refresh off: a logout or a
+ * sign-in by the AWS CLI must still reach LocalStorage and the Keychain, and reconciling makes no network call; only
+ * the refresh itself is what the preference turns off.
+ */
+export async function backgroundRun(
+  env: Env,
+  settings: Settings,
+  deps: Pick<RefreshRunnerDeps, "createToken" | "now" | "endpoints"> = {},
+): Promise<{ check: BackgroundCheck; mirrors: MirrorSync }> {
+  const refresh = await backgroundCheck(env, settings, deps).then(
+    (check) => ({ check }),
+    (error: unknown) => ({ error }),
+  );
+  const mirrors = await syncMirrors(env, settings, deps.now);
+  if ("error" in refresh) throw refresh.error;
+  return { check: refresh.check, mirrors };
+}
+
+/** Root-search subtitle of the command: what needs the user, else a paused mirror, or nothing. */
+export function backgroundSubtitle(check: BackgroundCheck, mirrors?: MirrorSync): string | null {
+  const signIns = check.ran ? check.sessions.filter((s) => NEEDS_SIGN_IN.has(s.state)).length : 0;
+  if (signIns > 0) return `${signIns} SSO session${signIns === 1 ? "" : "s"} need${signIns === 1 ? "s" : ""} sign-in`;
+  return mirrors?.note ?? null;
 }

@@ -42,7 +42,8 @@ export class LocalListener {
 
   /** Opens the port; rejects with the listen error (EADDRINUSE, EACCES…). */
   listen(): Promise<void> {
-    const server = createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
+    // noDelay: small interactive writes (SQL, SSH) go out at once instead of waiting on Nagle + delayed ACK.
+    const server = createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once("error", reject);

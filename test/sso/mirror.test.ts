@@ -5,7 +5,7 @@ import type { AwsConfig, SsoSessionGroup } from "../../src/lib/aws";
 import { MemoryKeyValueStore } from "../../src/lib/sso/mirrors/key-value-store";
 import { KeychainTokenMirror } from "../../src/lib/sso/mirrors/keychain-mirror";
 import { KEYCHAIN_CLEARED_KEY, LocalRecords } from "../../src/lib/sso/mirrors/local-records";
-import { reconcileMirrors, type ReconcileDeps } from "../../src/lib/sso/reconcile";
+import { KEYCHAIN_PROBE_INTERVAL_MS, reconcileMirrors, type ReconcileDeps } from "../../src/lib/sso/reconcile";
 import { readToken, writeToken, type CachedToken } from "../../src/lib/sso/token-cache";
 import { formatCacheTimestamp } from "../../src/lib/sso/timestamps";
 import { makeTempHome, type TempHome } from "./helpers";
@@ -171,6 +171,22 @@ describe("reconcileMirrors", () => {
     const restored = await fileToken();
     expect(restored).toMatchObject({ accessToken: t.accessToken, expiresAt: t.expiresAt, startUrl: START_URL });
     expect(restored?.refreshToken).toBeUndefined();
+  });
+
+  test("a signed-out session asks the Keychain at most once an hour, not on every run", async () => {
+    let now = Date.now();
+    const finds = () =>
+      calls().filter((c) => c.stdin.includes("find-generic-password") || c.argv.includes("find-generic-password"))
+        .length;
+    await reconcileMirrors(config, deps({ now: () => now }));
+    const first = finds();
+    expect(first).toBeGreaterThan(0);
+    now += 10 * MIN;
+    await reconcileMirrors(config, deps({ now: () => now }));
+    expect(finds()).toBe(first);
+    now += KEYCHAIN_PROBE_INTERVAL_MS;
+    await reconcileMirrors(config, deps({ now: () => now }));
+    expect(finds()).toBeGreaterThan(first);
   });
 
   test("a corrupt file is restored from a valid mirror; without one it is left alone", async () => {

@@ -42,6 +42,9 @@ export interface ReconcileReport {
   keychainMessage?: string;
 }
 
+/** How long a Keychain look-up that found nothing usable is trusted before asking again. */
+export const KEYCHAIN_PROBE_INTERVAL_MS = 60 * 60_000;
+
 interface Candidate {
   token: CachedToken;
   source: "local-storage" | "keychain";
@@ -137,8 +140,13 @@ class Reconciler {
     if (usable(local?.token)) return { token: local.token, source: "local-storage" };
     // The Keychain costs a process per read: only asked when LocalStorage has nothing and the file needs help.
     if (local || !this.keychainOn || (read.state === "ok" && read.expiresAt.getTime() > now)) return undefined;
+    // A signed-out session would otherwise cost a `security` process every minute from the menu and the background run.
+    const probedAt = await this.local.getKeychainProbe(group.tokenCacheKey);
+    if (probedAt !== undefined && now - probedAt < KEYCHAIN_PROBE_INTERVAL_MS) return undefined;
     const fromKeychain = await this.keychainRead(group);
-    return usable(fromKeychain) ? { token: fromKeychain, source: "keychain" } : undefined;
+    if (usable(fromKeychain)) return { token: fromKeychain, source: "keychain" };
+    if (!this.keychainError) await this.local.setKeychainProbe(group.tokenCacheKey, now);
+    return undefined;
   }
 
   /** Writes the mirror token into the cache file under the token lock, unless the file changed meanwhile. */

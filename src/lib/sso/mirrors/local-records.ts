@@ -10,6 +10,8 @@ export const TOKEN_KEY_PREFIX = "sso.token.v1.";
 export const SYNC_KEY_PREFIX = "sso.sync.v1.";
 /** Set once every Keychain item was removed after the user turned the Keychain mirror off. */
 export const KEYCHAIN_CLEARED_KEY = "sso.keychain.v1.cleared";
+/** When the Keychain was last asked for a session that had no other copy (epoch ms). */
+export const KEYCHAIN_PROBE_PREFIX = "sso.keychain.v1.probed.";
 
 export interface LocalTokenRecord {
   v: 1;
@@ -42,6 +44,14 @@ export class LocalRecords {
   }
   removeToken(sessionKey: string): Promise<void> {
     return this.store.removeItem(TOKEN_KEY_PREFIX + sessionKey);
+  }
+
+  async getKeychainProbe(sessionKey: string): Promise<number | undefined> {
+    const at = Number(await this.store.getItem(KEYCHAIN_PROBE_PREFIX + sessionKey));
+    return Number.isFinite(at) && at > 0 ? at : undefined;
+  }
+  setKeychainProbe(sessionKey: string, at: number): Promise<void> {
+    return this.store.setItem(KEYCHAIN_PROBE_PREFIX + sessionKey, String(at));
   }
 
   getSync(sessionKey: string): Promise<SyncRecord | undefined> {

@@ -99,7 +99,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         service: id.service,
         operation: id.operation,
         status: fault.status,
-        headers: { "content-type": "application/json", "x-amzn-errortype": fault.errorType ?? "InternalServerException" },
+        headers: {
+          "content-type": "application/json",
+          "x-amzn-errortype": fault.errorType ?? "InternalServerException",
+        },
         body: fault.body ?? JSON.stringify({ message: `injected fault ${fault.status}` }),
       };
     } else {

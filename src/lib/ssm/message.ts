@@ -9,7 +9,7 @@ const EMPTY_DIGEST = createHash("sha256").digest();
 
 // One-shot hashing (Node ≥ 20.12) is about twice as fast as createHash for 1 KiB payloads.
 const oneShot = (crypto as { hash?: (alg: string, data: Buffer, enc: "buffer") => Buffer }).hash;
-const sha256 = oneShot
+export const sha256 = oneShot
   ? (data: Buffer) => oneShot("sha256", data, "buffer")
   : (data: Buffer) => createHash("sha256").update(data).digest();
 
@@ -69,17 +69,14 @@ export function newMessage(fields: Partial<ClientMessage> & Pick<ClientMessage, 
 }
 
 export function encodeMessage(m: ClientMessage): Buffer {
-  const type = Buffer.from(m.messageType, "ascii");
-  if (type.length === 0 || type.length > TYPE_FIELD)
-    throw new Error(`message type must be 1-32 bytes: ${m.messageType}`);
   const out = Buffer.allocUnsafe(MIN_FRAME + m.payload.length); // every byte is written below
   out.writeUInt32BE(HEADER_LENGTH, 0);
-  out.fill(0x20, 4, 4 + TYPE_FIELD);
-  type.copy(out, 4);
+  typeField(m.messageType).copy(out, 4);
   out.writeUInt32BE(m.schemaVersion, 36);
-  out.writeBigUInt64BE(BigInt(m.createdDate), 40);
-  out.writeBigInt64BE(BigInt(m.sequenceNumber), 48);
-  out.writeBigUInt64BE(m.flags, 56);
+  writeInt64(out, 40, m.createdDate, false);
+  writeInt64(out, 48, m.sequenceNumber, true);
+  if (m.flags === 0n) out.fill(0, 56, 64);
+  else out.writeBigUInt64BE(m.flags, 56);
   writeMessageId(out, 64, m.messageId);
   (m.payload.length ? sha256(m.payload) : EMPTY_DIGEST).copy(out, 80);
   out.writeUInt32BE(m.payloadType, 112);
@@ -88,20 +85,61 @@ export function encodeMessage(m: ClientMessage): Buffer {
   return out;
 }
 
-/**
- * Decodes one frame. Follows the official client's validation (§4.2): publication messages skip checks;
- * otherwise HL, type and CreatedDate must be set and the digest must cover everything after the header.
- * The payload is copied so callers may keep it after the socket reuses its buffer (§15 item 15).
- */
-export function decodeMessage(frame: Buffer): DecodeResult {
-  if (frame.length < 4) return { ok: false, reason: "frame shorter than its header length field" };
-  const hl = frame.readUInt32BE(0);
-  if (frame.length < MIN_FRAME) return { ok: false, reason: `frame of ${frame.length} bytes is shorter than a header` };
-  const messageType = frame
+/** The space-padded 32-byte type field, cached: only a handful of types exist. */
+const typeFields = new Map<string, Buffer>();
+function typeField(messageType: string): Buffer {
+  let field = typeFields.get(messageType);
+  if (!field) {
+    const type = Buffer.from(messageType, "ascii");
+    if (type.length === 0 || type.length > TYPE_FIELD)
+      throw new Error(`message type must be 1-32 bytes: ${messageType}`);
+    field = Buffer.alloc(TYPE_FIELD, 0x20);
+    type.copy(field);
+    if (typeFields.size < 64) typeFields.set(messageType, field);
+  }
+  return field;
+}
+
+/** Integers (safe range) without BigInt, which cost more than the rest of the header together. */
+function writeInt64(out: Buffer, at: number, value: number, signed: boolean): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    if (signed) out.writeBigInt64BE(BigInt(value), at);
+    else out.writeBigUInt64BE(BigInt(value), at);
+    return;
+  }
+  out.writeUInt32BE(Math.floor(value / 2 ** 32), at);
+  out.writeUInt32BE(value >>> 0, at + 4);
+}
+
+/** Same value as Number(readBig(U)Int64BE): the sum is exact below 2^53 and rounded once above. */
+function readInt64(frame: Buffer, at: number, signed: boolean): number {
+  const hi = signed ? frame.readInt32BE(at) : frame.readUInt32BE(at);
+  return hi * 2 ** 32 + frame.readUInt32BE(at + 4);
+}
+
+const KNOWN_TYPES = Object.values(MessageType).map((t) => ({ t, field: typeField(t) }));
+
+/** The type field as the official client reads it (NULs removed, trimmed); the usual padded types by compare. */
+function readType(frame: Buffer): string {
+  for (const { t, field } of KNOWN_TYPES) if (frame.compare(field, 0, TYPE_FIELD, 4, 4 + TYPE_FIELD) === 0) return t;
+  return frame
     .subarray(4, 4 + TYPE_FIELD)
     .toString("latin1")
     .replace(/\0/g, "")
     .trim();
+}
+
+/**
+ * Decodes one frame. Follows the official client's validation (§4.2): publication messages skip checks;
+ * otherwise HL, type and CreatedDate must be set and the digest must cover everything after the header.
+ * The payload is copied so callers may keep it after the socket reuses its buffer (§15 item 15).
+ * `checkDigest` false: the agent's rules, which never look at the digest.
+ */
+export function decodeMessage(frame: Buffer, checkDigest = true): DecodeResult {
+  if (frame.length < 4) return { ok: false, reason: "frame shorter than its header length field" };
+  const hl = frame.readUInt32BE(0);
+  if (frame.length < MIN_FRAME) return { ok: false, reason: `frame of ${frame.length} bytes is shorter than a header` };
+  const messageType = readType(frame);
   const isPublication = messageType === MessageType.StartPublication || messageType === MessageType.PausePublication;
   const payloadStart = hl + 4;
   if (!isPublication) {
@@ -111,7 +149,7 @@ export function decodeMessage(frame: Buffer): DecodeResult {
   if (payloadStart < MIN_FRAME || payloadStart > frame.length) {
     if (!isPublication) return { ok: false, reason: `header length ${hl} does not fit a ${frame.length}-byte frame` };
   }
-  const createdDate = Number(frame.readBigUInt64BE(40));
+  const createdDate = readInt64(frame, 40, false);
   if (!isPublication && createdDate === 0) return { ok: false, reason: "created date is 0" };
   const payloadLength = frame.readUInt32BE(116);
   const start = Math.min(Math.max(payloadStart, MIN_FRAME), frame.length);
@@ -122,7 +160,7 @@ export function decodeMessage(frame: Buffer): DecodeResult {
       reason: `payload length ${payloadLength} does not match the ${rest.length} bytes after the header`,
     };
   }
-  if (!isPublication && payloadLength !== 0) {
+  if (checkDigest && !isPublication && payloadLength !== 0) {
     const digest = sha256(rest);
     if (!digest.equals(frame.subarray(80, 112))) return { ok: false, reason: "payload digest mismatch" };
   }
@@ -133,8 +171,8 @@ export function decodeMessage(frame: Buffer): DecodeResult {
       messageType,
       schemaVersion: frame.readUInt32BE(36),
       createdDate,
-      sequenceNumber: Number(frame.readBigInt64BE(48)),
-      flags: frame.readBigUInt64BE(56),
+      sequenceNumber: readInt64(frame, 48, true),
+      flags: frame.readUInt32BE(56) === 0 && frame.readUInt32BE(60) === 0 ? 0n : frame.readBigUInt64BE(56),
       messageId: readMessageId(frame, 64),
       payloadType: frame.readUInt32BE(112),
       payload,
@@ -143,7 +181,7 @@ export function decodeMessage(frame: Buffer): DecodeResult {
 }
 
 /** Wire order is the UUID's low half, then its high half (§4.1). */
-function writeMessageId(out: Buffer, at: number, id: string): void {
+export function writeMessageId(out: Buffer, at: number, id: string): void {
   const hex =
     id.length === 36 ? id.slice(0, 8) + id.slice(9, 13) + id.slice(14, 18) + id.slice(19, 23) + id.slice(24) : id;
   // Buffer#write stops at the first non-hex pair, so a short count means a malformed id.
@@ -157,7 +195,7 @@ function writeMessageId(out: Buffer, at: number, id: string): void {
 }
 
 function readMessageId(frame: Buffer, at: number): string {
-  const hex = Buffer.concat([frame.subarray(at + 8, at + 16), frame.subarray(at, at + 8)]).toString("hex");
+  const hex = frame.toString("hex", at + 8, at + 16) + frame.toString("hex", at, at + 8);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 

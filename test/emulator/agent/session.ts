@@ -1,17 +1,16 @@
 // One Session Manager session as "MGS + agent" see it. State lives per SESSION, not per socket: counters, the unacked
 // buffer, the out-of-order buffer and the port plugin survive a reconnect with a new token (ssm-protocol.md §12).
 import type { Socket } from "node:net";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { WebSocket } from "ws";
+import { ackedSequence, encodeAck } from "../../../src/lib/ssm/ack";
 import {
-  ackFor,
   decodeMessage,
   encodeMessage,
   Flag,
   flagPayload,
   MessageType,
   newMessage,
-  parseAck,
   PayloadType,
   type ClientMessage,
 } from "../../../src/lib/ssm/message";
@@ -24,6 +23,7 @@ import { MuxPlugin } from "./mux";
 import { OutgoingBuffer, RESEND_TICK_MS } from "./outgoing";
 import type { PluginHost, PortPlugin } from "./plugin";
 import { OutputPump } from "./pump";
+import { WriteBatch } from "../../../src/lib/ssm/channel/write-batch";
 import { chooseMode } from "./versions";
 
 export const IDLE_TIMEOUT_OUTPUT = "Your session timed out due to inactivity and has been terminated.";
@@ -105,6 +105,8 @@ export class AgentSession implements PluginHost {
   private readonly tracked = new Set<Socket>();
   private destinationsPaused = false;
   private readonly pump: OutputPump;
+  /** One writev per event-loop turn instead of one per message and per ack. */
+  private readonly batch = new WriteBatch();
   private heldInbound?: { ws: WebSocket; data: Buffer };
   private heldOutbound?: Buffer;
   /** pause_publication: no sending or retransmitting until start_publication or inbound data/ack (§13.4). */
@@ -390,8 +392,8 @@ export class AgentSession implements PluginHost {
       this.pump.kick();
     }
     if (m.messageType === MessageType.Acknowledge) {
-      const ack = parseAck(m);
-      if (ack && this.outgoing.ack(ack.AcknowledgedMessageSequenceNumber, Date.now())) this.stats.acksReceived++;
+      const seq = ackedSequence(m);
+      if (seq !== undefined && this.outgoing.ack(seq, Date.now())) this.stats.acksReceived++;
       this.pump.kick();
       return;
     }
@@ -469,19 +471,21 @@ export class AgentSession implements PluginHost {
       return;
     }
     this.stats.acksSent++;
-    this.transmit(encodeMessage(ackFor(m)), "ack");
+    this.transmit(encodeAck(m, Date.now(), randomUUID()), "ack");
   }
 
   private sendStream(payloadType: number, payload: Buffer): void {
     const seq = this.outSeq++;
-    const message = newMessage({
+    const bytes = encodeMessage({
       messageType: MessageType.OutputStreamData,
+      schemaVersion: 1,
+      createdDate: Date.now(),
       sequenceNumber: seq,
       flags: seq === 0 ? 1n : 0n,
+      messageId: randomUUID(),
       payloadType,
       payload,
     });
-    const bytes = encodeMessage(message);
     this.outgoing.add({ seq, bytes, lastSentTime: Date.now() });
     this.stats.messagesOut++;
     if (payloadType === PayloadType.Output) this.stats.bytesOut += payload.length;
@@ -528,7 +532,7 @@ export class AgentSession implements PluginHost {
 
   private write(bytes: Buffer): void {
     const ws = this.currentSocket();
-    if (ws && !this.ended) ws.send(bytes);
+    if (ws && !this.ended) this.batch.send(ws, bytes);
   }
 
   private flushHeldOutbound(): void {
@@ -611,12 +615,6 @@ export class AgentSession implements PluginHost {
 
 /** The agent checks HL, type and CreatedDate only, not the digest (§4.2). */
 export function agentDecode(frame: Buffer): ClientMessage | undefined {
-  const r = decodeMessage(frame);
-  if (r.ok) return r.message;
-  if (r.reason !== "payload digest mismatch") return undefined;
-  const copy = Buffer.from(frame);
-  const start = copy.readUInt32BE(0) + 4;
-  createHash("sha256").update(copy.subarray(start)).digest().copy(copy, 80);
-  const again = decodeMessage(copy);
-  return again.ok ? again.message : undefined;
+  const r = decodeMessage(frame, false);
+  return r.ok ? r.message : undefined;
 }

@@ -2,7 +2,8 @@
 // delivery on top, kept alive across socket drops with ResumeSession. No TCP, no smux here.
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { ackFor, decodeMessage, encodeMessage, Flag, flagPayload, MessageType, parseAck } from "../message";
+import { ackedSequence, encodeAck } from "../ack";
+import { decodeMessage, Flag, flagPayload, MessageType } from "../message";
 import { PayloadType, type ClientMessage } from "../message";
 import { every, systemClock, type Clock } from "../clock";
 import { DEFAULT_BACKOFF } from "./backoff";
@@ -13,6 +14,7 @@ import { Reconnector } from "./reconnector";
 import { ReliableSender } from "./sender";
 import { dialWebSocket, discardSocket, OPEN, toBuffer, type ChannelSocket, type Dial } from "./socket";
 import type { ChannelHandler, DataChannelOptions, EndReason, ReadyInfo } from "./types";
+import { WriteBatch } from "./write-batch";
 
 export const STREAM_DATA_PAYLOAD_SIZE = 1024; // §7.4: what agents and MGS are known to handle
 export type { ChannelHandler, DataChannelOptions, EndReason, ReadyInfo } from "./types";
@@ -27,6 +29,7 @@ export class DataChannel extends EventEmitter {
   private readonly inbound: InboundSequencer;
   private readonly reconnector: Reconnector;
   private readonly sender: ReliableSender;
+  private readonly batch = new WriteBatch();
   private state: State = "idle";
   private ws?: ChannelSocket;
   private wsReady = false;
@@ -141,10 +144,7 @@ export class DataChannel extends EventEmitter {
 
   private sendAck(m: ClientMessage): void {
     if (!this.wsReady) return; // lost acks are harmless: the agent resends and we re-ack the duplicate
-    const ack = ackFor(m);
-    ack.createdDate = this.clock.now();
-    ack.messageId = this.newId();
-    this.ws?.send(encodeMessage(ack));
+    if (this.ws) this.batch.send(this.ws, encodeAck(m, this.clock.now(), this.newId()));
   }
 
   private connect(token: string): Promise<boolean> {
@@ -169,7 +169,7 @@ export class DataChannel extends EventEmitter {
         this.stopPing = every(this.clock, this.options.pingIntervalMs ?? 60_000, () => this.pingTick(ws));
         settled = true;
         resolve(true);
-        this.sender.attach((frame) => ws.send(frame)); // retransmits everything unacked
+        this.sender.attach((frame) => this.batch.send(ws, frame)); // retransmits everything unacked
       });
       ws.on("message", (data) => {
         if (this.ws !== ws) return;
@@ -236,9 +236,9 @@ export class DataChannel extends EventEmitter {
   }
 
   private onAck(m: ClientMessage): void {
-    const content = parseAck(m);
-    if (!content) return this.log("ignored an unreadable acknowledge");
-    this.sender.acked(content.AcknowledgedMessageSequenceNumber);
+    const seq = ackedSequence(m);
+    if (seq === undefined) return this.log("ignored an unreadable acknowledge");
+    this.sender.acked(seq);
   }
 
   private deliver(m: ClientMessage): boolean {

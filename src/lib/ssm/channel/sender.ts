@@ -1,7 +1,7 @@
 // The client's side of reliability (ssm-protocol.md §7): sequence numbers, the unacked buffer, and
 // retransmission of its oldest entry. Survives socket changes: the channel just says when it can write.
 import { every, type Clock } from "../clock";
-import { encodeMessage, MessageType, newMessage } from "../message";
+import { encodeMessage, MessageType } from "../message";
 import { OutboundBuffer, type OutboundEntry } from "./outbound";
 import { RtoEstimator } from "./rto";
 
@@ -30,15 +30,17 @@ export class ReliableSender {
   /** Numbers, buffers and (if a socket is up) sends an input_stream_data message; returns its seq. */
   send(payloadType: number, payload: Buffer): number {
     const seq = this.nextSeq++;
-    const m = newMessage({
+    const frame = encodeMessage({
       messageType: MessageType.InputStreamData,
+      schemaVersion: 1,
       createdDate: this.o.clock.now(),
       sequenceNumber: seq,
+      flags: 0n,
+      messageId: this.o.newId(),
       payloadType,
       payload,
-      messageId: this.o.newId(),
     });
-    const entry = this.outbound.add(seq, encodeMessage(m));
+    const entry = this.outbound.add(seq, frame);
     if (this.outbound.bytes >= this.o.highWaterBytes) this.aboveHighWater = true;
     if (this.socket) this.write(entry);
     return seq;

@@ -1,6 +1,6 @@
 // Headless Chromium clicks through the emulator's consent and device pages, as a user would.
-import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { launchChromium } from "../support/chromium";
+import type { Browser } from "playwright-core";
 import {
   CreateTokenCommand,
   RegisterClientCommand,
@@ -10,17 +10,6 @@ import {
 import { startEmulator, type Emulator } from "./index";
 import { authorizeUrl, pkcePair, startCallbackListener, type CallbackListener } from "./oidc/testing";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 jest.setTimeout(60_000);
 
 let emu: Emulator;
@@ -29,8 +18,7 @@ let browser: Browser;
 let callback: CallbackListener;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,24 +1,14 @@
 // PKCE login end to end: headless Chromium on the emulator's real consent page, the loopback listener, the token file.
 import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { launchChromium } from "../support/chromium";
+import type { Browser, Page } from "playwright-core";
 import { startEmulator, type Emulator } from "../emulator";
 import { login, type LoginOptions } from "../../src/lib/sso/login";
 import type { LoginProgress } from "../../src/lib/sso/login-state";
 import { registrationFileFor } from "../../src/lib/sso/registration-cache";
 import { readToken } from "../../src/lib/sso/token-cache";
 import { groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 jest.setTimeout(60_000);
 
@@ -27,9 +17,8 @@ let emu: Emulator;
 let home: TempHome;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
   // launch() uses a fresh temporary profile (user-data-dir) for every browser.
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -53,6 +53,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 function run(): void {
+  // The SDK's "future releases need Node 22" notice is for SDK upgraders; our SDK is locked, and the worker log and
+  // terminal output should carry what a user can act on.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {

@@ -1,7 +1,7 @@
 // `stormtunnel logout <profile>` / `stormtunnel logout --all`: sign out of the profile's SSO session (every
 // profile sharing it), or of every SSO session in the config. Tokens of sessions not in the config are left alone.
 import type { SsoSessionGroup } from "../../lib/aws";
-import type { AwsEndpoints } from "../../lib/aws/clients";
+import type { AwsEndpoints } from "../../lib/aws/types";
 import { classifySsoError } from "../../lib/sso/errors";
 import { logout } from "../../lib/sso/logout";
 import { loadConfigFor, sessionTargetFor } from "../../lib/sso/session-target";

@@ -1,19 +1,8 @@
-// AWS SDK clients with our endpoint override and nothing read from ~/.aws by the SDK itself.
-// SSM and EC2 live here; the SSO clients have their own modules so the refresh path stays small.
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { SSMClient } from "@aws-sdk/client-ssm";
-import { fixedConfig, pick, type AwsCredentials } from "./sdk-config";
-import type { AwsEndpoints } from "./types";
-
+// Every AWS SDK client factory in one import, for callers that want several. Each factory also has a module of its
+// own (oidc-client, portal-client, ssm-client, ec2-client) so a bundle loads only the SDK clients it uses.
 export { endpointsFromEnv, resolveEndpoints, type AwsCredentials } from "./sdk-config";
 export { ssoOidcClient } from "./oidc-client";
 export { ssoClient } from "./portal-client";
-export type { AwsEndpoints };
-
-export function ssmClient(region: string, credentials: AwsCredentials, endpoints?: AwsEndpoints): SSMClient {
-  return new SSMClient({ ...fixedConfig(region, 3, pick(endpoints, "ssm")), credentials });
-}
-
-export function ec2Client(region: string, credentials: AwsCredentials, endpoints?: AwsEndpoints): EC2Client {
-  return new EC2Client({ ...fixedConfig(region, 3, pick(endpoints, "ec2")), credentials });
-}
+export { ssmClient } from "./ssm-client";
+export { ec2Client } from "./ec2-client";
+export type { AwsEndpoints } from "./types";

@@ -1,7 +1,8 @@
 // A tunnel's sign-in: a valid SSO token (browser login on first connect only), role credentials for SSM calls, and
 // waiting for a new token while the tunnel needs a human.
 import { findProfile, groupFor, loadAwsConfig, type SsoProfile, type SsoSessionGroup } from "../aws";
-import type { AwsCredentials, AwsEndpoints } from "../aws/clients";
+import type { AwsCredentials } from "../aws/sdk-config";
+import type { AwsEndpoints } from "../aws/types";
 import type { Env } from "../home";
 import type { Settings } from "../settings";
 import type { LoginProgress } from "../sso/login";

@@ -2,7 +2,7 @@
 // local listener (opened only after the handshake), then keeping the tunnel up until SIGTERM. Its state file is the
 // single truth the CLI and Raycast read.
 import { backoffDelay } from "../ssm/channel/backoff";
-import { resolveEndpoints } from "../aws/clients";
+import { resolveEndpoints } from "../aws/sdk-config";
 import type { Env } from "../home";
 import { settingsFromEnv } from "../settings";
 import type { OpenBrowser } from "../sso/browser";

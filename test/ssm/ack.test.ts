@@ -1,5 +1,13 @@
 import { ackedSequence, encodeAck } from "../../src/lib/ssm/ack";
-import { ackFor, encodeMessage, MessageType, newMessage, parseAck, PayloadType } from "../../src/lib/ssm/message";
+import {
+  ackFor,
+  decodeMessage,
+  encodeMessage,
+  MessageType,
+  newMessage,
+  parseAck,
+  PayloadType,
+} from "../../src/lib/ssm/message";
 
 const ID = "11223344-5566-7788-99aa-bbccddeeff00";
 const acked = (fields: Partial<Parameters<typeof newMessage>[0]> = {}) =>
@@ -45,5 +53,21 @@ describe("ack fast paths (§7.2)", () => {
       const m = newMessage({ messageType: MessageType.Acknowledge, payload: Buffer.from(p) });
       expect(ackedSequence(m)).toBe(parseAck(m)?.AcknowledgedMessageSequenceNumber);
     }
+  });
+
+  it("frames without a given MessageId get fresh random version-4 UUIDs", () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 600; i++) {
+      const { messageId, ...rest } = acked({ sequenceNumber: i });
+      const frame = i % 2 ? encodeAck(acked(), 1700000000123) : encodeMessage(rest);
+      const decoded = decodeMessage(frame);
+      if (!decoded.ok) throw new Error(decoded.reason);
+      expect(decoded.message.messageId).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+      expect(decoded.message.messageId).not.toBe(messageId);
+      ids.add(decoded.message.messageId);
+    }
+    expect(ids.size).toBe(600);
   });
 });

@@ -2,7 +2,7 @@
 // JSON.parse, BigInt and object churn a large share of the per-message cost. The bytes are identical to
 // encodeMessage(ackFor(m)); anything but the standard shape falls back to JSON.parse.
 import { HEADER_LENGTH, MessageType, parseAck, sha256, type ClientMessage } from "./message";
-import { writeMessageId } from "./message";
+import { writeMessageId, writeRandomMessageId } from "./message";
 
 const PAYLOAD_AT = HEADER_LENGTH + 4;
 const P_TYPE = Buffer.from('{"AcknowledgedMessageType":"');
@@ -22,8 +22,8 @@ const TEMPLATE = (() => {
   return t;
 })();
 
-/** encodeMessage(ackFor(m)) with the given CreatedDate and MessageId, in one allocation. */
-export function encodeAck(m: ClientMessage, createdDate: number, messageId: string): Buffer {
+/** encodeMessage(ackFor(m)) with the given CreatedDate and MessageId (random if omitted), in one allocation. */
+export function encodeAck(m: ClientMessage, createdDate: number, messageId?: string): Buffer {
   const typeJson = PLAIN_TYPE.test(m.messageType) ? `"${m.messageType}"` : JSON.stringify(m.messageType);
   const idJson = /^[0-9a-f-]{36}$/.test(m.messageId) ? `"${m.messageId}"` : JSON.stringify(m.messageId);
   const json =
@@ -34,7 +34,8 @@ export function encodeAck(m: ClientMessage, createdDate: number, messageId: stri
   TEMPLATE.copy(out, 0);
   out.writeUInt32BE(Math.floor(createdDate / 2 ** 32), 40);
   out.writeUInt32BE(createdDate >>> 0, 44);
-  writeMessageId(out, 64, messageId);
+  if (messageId === undefined) writeRandomMessageId(out, 64);
+  else writeMessageId(out, 64, messageId);
   out.writeUInt32BE(length, 116);
   out.write(json, PAYLOAD_AT, "utf8");
   sha256(out.subarray(PAYLOAD_AT)).copy(out, 80);

@@ -1,6 +1,6 @@
 // ClientMessage codec (ssm-protocol.md §4): bytes <-> message, pure, never throws on bad input.
 import * as crypto from "node:crypto";
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomFillSync, randomUUID } from "node:crypto";
 
 export const HEADER_LENGTH = 116; // offset of PayloadLength; the payload starts at HL + 4
 const TYPE_FIELD = 32;
@@ -68,7 +68,8 @@ export function newMessage(fields: Partial<ClientMessage> & Pick<ClientMessage, 
   };
 }
 
-export function encodeMessage(m: ClientMessage): Buffer {
+/** Without a messageId, a fresh random one is written (cheaper than randomUUID() parsed back from hex). */
+export function encodeMessage(m: Omit<ClientMessage, "messageId"> & { messageId?: string }): Buffer {
   const out = Buffer.allocUnsafe(MIN_FRAME + m.payload.length); // every byte is written below
   out.writeUInt32BE(HEADER_LENGTH, 0);
   typeField(m.messageType).copy(out, 4);
@@ -77,7 +78,8 @@ export function encodeMessage(m: ClientMessage): Buffer {
   writeInt64(out, 48, m.sequenceNumber, true);
   if (m.flags === 0n) out.fill(0, 56, 64);
   else out.writeBigUInt64BE(m.flags, 56);
-  writeMessageId(out, 64, m.messageId);
+  if (m.messageId === undefined) writeRandomMessageId(out, 64);
+  else writeMessageId(out, 64, m.messageId);
   (m.payload.length ? sha256(m.payload) : EMPTY_DIGEST).copy(out, 80);
   out.writeUInt32BE(m.payloadType, 112);
   out.writeUInt32BE(m.payload.length, 116);
@@ -192,6 +194,21 @@ export function writeMessageId(out: Buffer, at: number, id: string): void {
   ) {
     throw new Error(`invalid message id: ${id}`);
   }
+}
+
+let idPool = Buffer.alloc(0);
+let idPoolAt = 0;
+
+/** A random version-4 UUID in wire order (§4.1: bytes 8-15 first, then 0-7), from a pooled randomFillSync. */
+export function writeRandomMessageId(out: Buffer, at: number): void {
+  if (idPoolAt >= idPool.length) {
+    idPool = randomFillSync(Buffer.allocUnsafe(16 * 256));
+    idPoolAt = 0;
+  }
+  idPool.copy(out, at, idPoolAt, idPoolAt + 16);
+  idPoolAt += 16;
+  out[at] = (out[at] & 0x3f) | 0x80; // UUID byte 8: the RFC 4122 variant
+  out[at + 14] = (out[at + 14] & 0x0f) | 0x40; // UUID byte 6: version 4
 }
 
 function readMessageId(frame: Buffer, at: number): string {

@@ -471,7 +471,7 @@ export class AgentSession implements PluginHost {
       return;
     }
     this.stats.acksSent++;
-    this.transmit(encodeAck(m, Date.now(), randomUUID()), "ack");
+    this.transmit(encodeAck(m, Date.now()), "ack");
   }
 
   private sendStream(payloadType: number, payload: Buffer): void {
@@ -482,7 +482,6 @@ export class AgentSession implements PluginHost {
       createdDate: Date.now(),
       sequenceNumber: seq,
       flags: seq === 0 ? 1n : 0n,
-      messageId: randomUUID(),
       payloadType,
       payload,
     });

@@ -50,7 +50,7 @@ export class DataChannel extends EventEmitter {
     this.dial = options.dial ?? dialWebSocket;
     this.sender = new ReliableSender({
       clock: this.clock,
-      newId: this.newId,
+      newId: options.newId,
       log: this.log,
       highWaterBytes: options.highWaterBytes ?? 2 * 1024 * 1024,
       onDrain: () => this.emit("drain"),
@@ -144,7 +144,7 @@ export class DataChannel extends EventEmitter {
 
   private sendAck(m: ClientMessage): void {
     if (!this.wsReady) return; // lost acks are harmless: the agent resends and we re-ack the duplicate
-    if (this.ws) this.batch.send(this.ws, encodeAck(m, this.clock.now(), this.newId()));
+    if (this.ws) this.batch.send(this.ws, encodeAck(m, this.clock.now(), this.options.newId?.()));
   }
 
   private connect(token: string): Promise<boolean> {

@@ -9,7 +9,8 @@ const RESEND_TICK_MS = 100; // §7.4 ResendSleepInterval
 
 export interface SenderOptions {
   clock: Clock;
-  newId: () => string;
+  /** MessageIds for tests; by default encodeMessage writes random ones. */
+  newId?: () => string;
   log: (line: string) => void;
   /** Unacked bytes above which `writable` turns false; "drain" fires at half of it. */
   highWaterBytes: number;
@@ -36,7 +37,7 @@ export class ReliableSender {
       createdDate: this.o.clock.now(),
       sequenceNumber: seq,
       flags: 0n,
-      messageId: this.o.newId(),
+      messageId: this.o.newId?.(),
       payloadType,
       payload,
     });

@@ -116,6 +116,7 @@ export class PortForwardingSession extends EventEmitter {
    */
   handleConnection(socket: Socket): boolean {
     if (!this.forwarder || this.endedWith) return false;
+    socket.setNoDelay(true); // like Go's sockets in the official client: small replies are not held back by Nagle
     this.forwarder.handle(socket);
     return true;
   }

@@ -220,7 +220,8 @@ export class AgentSession implements PluginHost {
       newMessage({ messageType: MessageType.ChannelClosed, flags: 3n, payload: Buffer.from(JSON.stringify(payload)) }),
     );
     for (const ws of [...this.sockets]) {
-      if (ws.readyState === ws.OPEN) ws.send(bytes);
+      if (ws.readyState === ws.OPEN) this.batch.send(ws, bytes);
+      this.batch.flush(); // batched output first, then channel_closed, then the close frame
       ws.close(1000, "");
     }
     this.dispose();
@@ -240,6 +241,7 @@ export class AgentSession implements PluginHost {
     const n = this.sockets.length;
     for (const ws of [...this.sockets]) {
       this.log("close-socket", { abrupt });
+      this.batch.flush();
       if (abrupt) ws.terminate();
       else ws.close(1000, "Bye");
     }

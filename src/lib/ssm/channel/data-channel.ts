@@ -281,6 +281,7 @@ export class DataChannel extends EventEmitter {
     this.reconnector.stop();
     this.stopTimers();
     const ws = this.ws;
+    this.batch.flush(); // what this turn sent goes out before the close frame
     this.ws = undefined;
     this.wsReady = false;
     if (ws) discardSocket(ws, true);

@@ -1,6 +1,7 @@
 // The tunnel worker (`stormtunnel tunnel run <id>`): one process per tunnel. Port check, sign-in, StartSession, the
 // local listener (opened only after the handshake), then keeping the tunnel up until SIGTERM. Its state file is the
 // single truth the CLI and Raycast read.
+import type { Socket } from "node:net";
 import { backoffDelay } from "../ssm/channel/backoff";
 import { resolveEndpoints } from "../aws/sdk-config";
 import type { Env } from "../home";
@@ -135,7 +136,12 @@ export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
       }
       current = opened.session;
       currentId = opened.sessionId;
-      listener.attach((socket) => opened.session.handleConnection(socket));
+      const handOver = (socket: Socket) => opened.session.handleConnection(socket);
+      listener.attach(handOver);
+      // While the data channel is down a resume may still be refused; connections made meanwhile wait in the
+      // listener rather than join a session that might end, and go to whichever session is up next.
+      opened.session.on("reconnecting", () => listener.detach());
+      opened.session.on("reconnected", () => listener.attach(handOver));
       opened.session.on("connection-error", (err: Error) => {
         // The tunnel is up but its destination refused one connection (e.g. the database is down): say so.
         const where = def.remoteHost

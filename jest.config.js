@@ -8,6 +8,7 @@ module.exports = {
   moduleNameMapper: { "^@raycast/api$": "<rootDir>/test/raycast/api.ts" },
   testTimeout: 30000,
   maxWorkers: 2,
+  setupFiles: ["<rootDir>/test/support/quiet-sdk.js"],
   reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
   // Fail instead of passing when a filter or a mistake leaves nothing to run.
   passWithNoTests: false,

@@ -1,7 +1,7 @@
 // Per-session refresh status shared by every process (Raycast commands, tunnel workers, the CLI):
 // $STORMTUNNEL_HOME/sso-status.json. Holds no secrets: only times, counts, reasons and token fingerprints.
 import { createHash } from "node:crypto";
-import { statSync, type Stats } from "node:fs";
+import { readFileSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import type { AwsConfig, Profile, SsoSessionGroup } from "../aws";
 import { stormtunnelHome, type Env } from "../home";
@@ -16,7 +16,7 @@ import {
   type Decision,
   type TokenState,
 } from "./refresh-policy";
-import { readToken, tokenLockPath, type CachedToken, type TokenRead } from "./token-cache";
+import { readToken, tokenFromJson, tokenLockPath, type CachedToken, type TokenRead } from "./token-cache";
 
 export interface SessionStatus extends AttemptHistory {
   lastSuccessAt?: number;
@@ -104,11 +104,24 @@ export class TokenReadCache {
     }
     const hit = st && this.entries.get(file);
     if (st && hit && hit.ino === st.ino && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.read;
-    const read = await readToken(file);
+    const read = (st && quickRead(file, st.mtimeMs)) || (await readToken(file));
     // Stat taken before the read: if the file changed in between, the next stat differs and it is read again.
     if (st && read.state === "ok") this.entries.set(file, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, read });
     else this.entries.delete(file);
     return read;
+  }
+}
+
+/**
+ * One synchronous read and parse: a cold check over many sessions is dominated by async file-call overhead, not I/O
+ * (the files are ~2 KB). Anything unusual (half-written, unreadable) goes to readToken, which retries and explains.
+ */
+function quickRead(file: string, mtimeMs: number): TokenRead | undefined {
+  try {
+    const read = tokenFromJson(JSON.parse(readFileSync(file, "utf8")), mtimeMs);
+    return read.state === "ok" ? read : undefined;
+  } catch {
+    return undefined;
   }
 }
 

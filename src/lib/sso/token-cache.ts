@@ -33,7 +33,11 @@ export type TokenRead =
 export async function readToken(file: string): Promise<TokenRead> {
   const read = await readJsonFile(file);
   if (read.state !== "ok") return read;
-  const value = read.value;
+  return tokenFromJson(read.value, read.mtimeMs);
+}
+
+/** Checks a parsed cache file: what every reader accepts as a token, and whether it carries what a refresh needs. */
+export function tokenFromJson(value: unknown, mtimeMs: number): TokenRead {
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     return { state: "corrupt", reason: "the file does not hold a JSON object" };
   }
@@ -49,7 +53,7 @@ export async function readToken(file: string): Promise<TokenRead> {
     isNonEmpty(token.clientSecret) &&
     isNonEmpty(token.refreshToken) &&
     registrationExpiresAt !== undefined;
-  return { state: "ok", token, expiresAt, registrationExpiresAt, refreshable, mtimeMs: read.mtimeMs };
+  return { state: "ok", token, expiresAt, registrationExpiresAt, refreshable, mtimeMs };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ackedSequence, encodeAck } from "../../src/lib/ssm/ack";
+import { ackedSequence, ackFrameSequence, encodeAck } from "../../src/lib/ssm/ack";
 import {
   ackFor,
   decodeMessage,
@@ -69,5 +69,24 @@ describe("ack fast paths (§7.2)", () => {
       ids.add(decoded.message.messageId);
     }
     expect(ids.size).toBe(600);
+  });
+
+  it("ackFrameSequence reads valid acks in place and never accepts what the general decode would not", () => {
+    const generic = (frame: Buffer) => {
+      const d = decodeMessage(frame);
+      return d.ok && d.message.messageType === MessageType.Acknowledge ? ackedSequence(d.message) : undefined;
+    };
+    const good = encodeAck(acked({ sequenceNumber: 123456 }), 1700000000123);
+    expect(ackFrameSequence(good)).toBe(123456);
+    let seed = 7;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    for (let i = 0; i < 3000; i++) {
+      const bad = Buffer.from(good);
+      bad[rand(bad.length)] ^= 1 << rand(8);
+      const fast = ackFrameSequence(bad);
+      if (fast !== undefined) expect(fast).toBe(generic(bad));
+    }
+    expect(ackFrameSequence(good.subarray(0, good.length - 1))).toBeUndefined();
+    expect(ackFrameSequence(encodeMessage({ ...acked(), payload: Buffer.from("x") }))).toBeUndefined();
   });
 });

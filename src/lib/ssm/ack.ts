@@ -44,13 +44,27 @@ export function encodeAck(m: ClientMessage, createdDate: number, messageId?: str
 
 /** AcknowledgedMessageSequenceNumber, or undefined when the payload is not an ack (like parseAck). */
 export function ackedSequence(m: ClientMessage): number | undefined {
-  return standardAckSequence(m.payload) ?? parseAck(m)?.AcknowledgedMessageSequenceNumber;
+  return standardAckSequence(m.payload, 0) ?? parseAck(m)?.AcknowledgedMessageSequenceNumber;
 }
 
-/** Reads the seq when the payload has exactly the shape acks are sent in (so it is valid JSON too). */
-function standardAckSequence(p: Buffer): number | undefined {
-  if (!at(p, P_TYPE, 0)) return undefined;
-  let i = P_TYPE.length;
+/**
+ * The seq of a well-formed acknowledge frame in the standard shape, read in place: decodeMessage's checks (§4.2,
+ * digest included) without its copies and objects. Undefined for anything else: decode it the general way.
+ */
+export function ackFrameSequence(frame: Buffer): number | undefined {
+  if (frame.length < PAYLOAD_AT || frame.readUInt32BE(0) !== HEADER_LENGTH) return undefined;
+  if (frame.compare(TEMPLATE, 4, 36, 4, 36) !== 0) return undefined; // type "acknowledge"
+  if (frame.readUInt32BE(40) === 0 && frame.readUInt32BE(44) === 0) return undefined; // CreatedDate 0
+  if (frame.readUInt32BE(116) !== frame.length - PAYLOAD_AT || frame.length === PAYLOAD_AT) return undefined;
+  const seq = standardAckSequence(frame, PAYLOAD_AT);
+  if (seq === undefined || !sha256(frame.subarray(PAYLOAD_AT)).equals(frame.subarray(80, 112))) return undefined;
+  return seq;
+}
+
+/** Reads the seq when the payload (from `start`) has exactly the shape acks are sent in, so it is valid JSON. */
+function standardAckSequence(p: Buffer, start: number): number | undefined {
+  if (!at(p, P_TYPE, start)) return undefined;
+  let i = start + P_TYPE.length;
   while (i < p.length && ((p[i] >= 0x61 && p[i] <= 0x7a) || p[i] === 0x5f)) i++;
   if (!at(p, P_ID, i)) return undefined;
   i += P_ID.length;
@@ -59,11 +73,11 @@ function standardAckSequence(p: Buffer): number | undefined {
     if (!((p[i] >= 0x30 && p[i] <= 0x39) || (p[i] >= 0x61 && p[i] <= 0x66) || p[i] === 0x2d)) return;
   if (!at(p, P_SEQ, i)) return undefined;
   i += P_SEQ.length;
-  const start = i;
+  const first = i;
   let seq = 0;
   for (; i < p.length && p[i] >= 0x30 && p[i] <= 0x39; i++) seq = seq * 10 + p[i] - 0x30;
-  const digits = i - start;
-  if (digits < 1 || digits > 15 || (digits > 1 && p[start] === 0x30)) return undefined;
+  const digits = i - first;
+  if (digits < 1 || digits > 15 || (digits > 1 && p[first] === 0x30)) return undefined;
   return at(p, P_END, i) && i + P_END.length === p.length ? seq : undefined;
 }
 

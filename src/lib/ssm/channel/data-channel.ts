@@ -2,9 +2,8 @@
 // delivery on top, kept alive across socket drops with ResumeSession. No TCP, no smux here.
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { ackedSequence, encodeAck } from "../ack";
-import { decodeMessage, Flag, flagPayload, MessageType } from "../message";
-import { PayloadType, type ClientMessage } from "../message";
+import { ackedSequence, ackFrameSequence, encodeAck } from "../ack";
+import { decodeMessage, Flag, flagPayload, MessageType, PayloadType, type ClientMessage } from "../message";
 import { every, systemClock, type Clock } from "../clock";
 import { DEFAULT_BACKOFF } from "./backoff";
 import { answerHandshake, channelClosedOutput, openDataChannelInput, parseHandshakeComplete } from "./handshake";
@@ -142,9 +141,9 @@ export class DataChannel extends EventEmitter {
     return this.sender.send(payloadType, payload);
   }
 
+  /** Lost acks are harmless (socket not ready): the agent resends and we re-ack the duplicate. */
   private sendAck(m: ClientMessage): void {
-    if (!this.wsReady) return; // lost acks are harmless: the agent resends and we re-ack the duplicate
-    if (this.ws) this.batch.send(this.ws, encodeAck(m, this.clock.now(), this.options.newId?.()));
+    if (this.wsReady && this.ws) this.batch.send(this.ws, encodeAck(m, this.clock.now(), this.options.newId?.()));
   }
 
   private connect(token: string): Promise<boolean> {
@@ -217,14 +216,18 @@ export class DataChannel extends EventEmitter {
   }
 
   private onFrame(frame: Buffer): void {
+    const acked = ackFrameSequence(frame); // half of all frames: the fast path skips the general decode
+    if (acked !== undefined) return this.sender.acked(acked);
     const decoded = decodeMessage(frame);
     if (!decoded.ok) return this.log(`dropped a malformed message: ${decoded.reason}`);
     const m = decoded.message;
     switch (m.messageType) {
       case MessageType.OutputStreamData:
         return this.inbound.receive(m);
-      case MessageType.Acknowledge:
-        return this.onAck(m);
+      case MessageType.Acknowledge: {
+        const seq = ackedSequence(m);
+        return seq === undefined ? this.log("ignored an unreadable acknowledge") : this.sender.acked(seq);
+      }
       case MessageType.ChannelClosed:
         return this.end("channel_closed", channelClosedOutput(m.payload));
       case MessageType.StartPublication:
@@ -233,12 +236,6 @@ export class DataChannel extends EventEmitter {
       default:
         this.log(`ignored a ${m.messageType} message`);
     }
-  }
-
-  private onAck(m: ClientMessage): void {
-    const seq = ackedSequence(m);
-    if (seq === undefined) return this.log("ignored an unreadable acknowledge");
-    this.sender.acked(seq);
   }
 
   private deliver(m: ClientMessage): boolean {

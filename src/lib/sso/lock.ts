@@ -4,6 +4,10 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { dirname } from "node:path";
 import { SsoError } from "./errors";
+import { pidExists } from "../pid";
+
+/** Whether the process holding a lock or running a login still exists. */
+export const isProcessAlive = pidExists;
 
 export interface LockOptions {
   /** A lock whose holder is dead, or whose file has not been touched for this long, is taken over. Default 30 s. */
@@ -61,16 +65,6 @@ export async function acquireFileLock(lockPath: string, opts: LockOptions = {}):
 export async function isLockHeld(lockPath: string, staleMs = 30_000): Promise<boolean> {
   const current = await readLock(lockPath);
   return current !== undefined && !(await isStale(lockPath, current, staleMs));
-}
-
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function tryCreate(lockPath: string, content: LockContent): Promise<boolean> {

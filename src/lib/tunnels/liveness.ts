@@ -1,16 +1,9 @@
 // Is a worker pid still our worker? kill(pid, 0), a zombie check, and a command-line check against pid reuse.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { pidExists } from "../pid";
 
-export function pidExists(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export { pidExists };
 
 /** Zombies still answer kill(pid, 0): an exited worker whose parent has not reaped it. */
 export function isZombie(pid: number): boolean {

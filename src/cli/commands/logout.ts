@@ -4,7 +4,9 @@ import type { SsoSessionGroup } from "../../lib/aws";
 import type { AwsEndpoints } from "../../lib/aws/types";
 import { classifySsoError } from "../../lib/sso/errors";
 import { logout } from "../../lib/sso/logout";
+import { keychainMirrorFor } from "../../lib/sso/mirrors/keychain-mirror";
 import { loadConfigFor, sessionTargetFor } from "../../lib/sso/session-target";
+import { settingsFromEnv } from "../../lib/settings";
 import type { CliCommand, CliIo } from "../io";
 
 const USAGE = "usage: stormtunnel logout <profile>|--all";
@@ -42,4 +44,19 @@ async function logoutOne(io: CliIo, group: SsoSessionGroup, endpoints?: AwsEndpo
       ? `Signed out of ${who} (profiles: ${group.profiles.join(", ")}).`
       : `Not signed in to ${who}: there was no cached token.`,
   );
+  await removeKeychainCopies(io, group);
+}
+
+/**
+ * The Keychain copies go at once, like the token file. (Raycast's LocalStorage copy is cleared by the extension on its
+ * next run: it sees the file gone after having synced it, which is how it tells a logout from a never-seen session.)
+ */
+async function removeKeychainCopies(io: CliIo, group: SsoSessionGroup): Promise<void> {
+  const keychain = settingsFromEnv(io.env).mirrorToKeychain ? keychainMirrorFor(io.env) : undefined;
+  if (!keychain) return;
+  try {
+    for (const profile of group.profiles) await keychain.remove(profile);
+  } catch (err) {
+    io.stderr(`Keychain copies not removed yet (${(err as Error).message}); StormTunnel removes them once it can.`);
+  }
 }

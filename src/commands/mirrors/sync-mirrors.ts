@@ -5,12 +5,9 @@
 import { loadAwsConfig } from "../../lib/aws";
 import type { Env } from "../../lib/home";
 import type { Settings } from "../../lib/settings";
-import { KeychainTokenMirror } from "../../lib/sso/mirrors/keychain-mirror";
+import { keychainMirrorFor } from "../../lib/sso/mirrors/keychain-mirror";
 import { reconcileMirrors, type ReconcileReport } from "../../lib/sso/reconcile";
 import { RaycastKeyValueStore } from "./raycast-store";
-
-/** Path of a stand-in `security` binary (tests, development); anywhere else the Keychain exists only on macOS. */
-export const SECURITY_PATH_ENV = "STORMTUNNEL_SECURITY_PATH";
 
 export interface MirrorSync {
   report?: ReconcileReport;
@@ -20,18 +17,12 @@ export interface MirrorSync {
   detail?: string;
 }
 
-function keychainFor(env: Env): KeychainTokenMirror | undefined {
-  const securityPath = env[SECURITY_PATH_ENV];
-  if (securityPath) return new KeychainTokenMirror({ securityPath, env });
-  return process.platform === "darwin" ? new KeychainTokenMirror({ env }) : undefined;
-}
-
 export async function syncMirrors(env: Env, settings: Settings, now?: () => number): Promise<MirrorSync> {
   try {
     const config = await loadAwsConfig({ env, override: settings.awsConfigFile });
     const report = await reconcileMirrors(config, {
       store: new RaycastKeyValueStore(),
-      keychain: keychainFor(env),
+      keychain: keychainMirrorFor(env),
       mirrorToKeychain: settings.mirrorToKeychain,
       now,
     });

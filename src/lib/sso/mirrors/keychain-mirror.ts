@@ -4,6 +4,7 @@
 //   label:   "StormTunnel SSO token (dev)"
 //   data:    UTF-8 JSON {v, sessionKey, startUrl, region, accessToken, expiresAt}
 // Only what a restore of the AWS CLI cache file needs; no refresh token or client secret, so the item stays small.
+import type { Env } from "../../home";
 import { Keychain, type KeychainDeps } from "./keychain";
 
 export const KEYCHAIN_TOKEN_SERVICE = "StormTunnel SSO Token";
@@ -49,4 +50,14 @@ export class KeychainTokenMirror {
   remove(profile: string): Promise<boolean> {
     return this.keychain.delete(profile);
   }
+}
+
+/** Path of a stand-in `security` binary (tests, development); anywhere else the Keychain exists only on macOS. */
+export const SECURITY_PATH_ENV = "STORMTUNNEL_SECURITY_PATH";
+
+/** The Keychain mirror where there is a Keychain, else undefined. */
+export function keychainMirrorFor(env: Env): KeychainTokenMirror | undefined {
+  const securityPath = env[SECURITY_PATH_ENV];
+  if (securityPath) return new KeychainTokenMirror({ securityPath, env });
+  return process.platform === "darwin" ? new KeychainTokenMirror({ env }) : undefined;
 }

@@ -25,6 +25,8 @@ describe("ack fast paths (§7.2)", () => {
       acked({ sequenceNumber: 0 }),
       acked({ sequenceNumber: 2 ** 40 + 3 }),
       acked({ messageType: 'we"ird\\type' }),
+      acked({ messageId: "not-a-uuid" }),
+      acked({ messageType: MessageType.InputStreamData, sequenceNumber: 5 }),
     ]) {
       const slow = ackFor(m);
       slow.createdDate = 1700000000123;

@@ -121,9 +121,16 @@ function readInt64(frame: Buffer, at: number, signed: boolean): number {
 
 const KNOWN_TYPES = Object.values(MessageType).map((t) => ({ t, field: typeField(t) }));
 
+/** Whether `bytes` sit at `offset` of `b`: a plain loop, since Buffer#compare with offsets costs more for a few dozen bytes. */
+export function bytesAt(b: Buffer, offset: number, bytes: Buffer): boolean {
+  if (offset + bytes.length > b.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (b[offset + i] !== bytes[i]) return false;
+  return true;
+}
+
 /** The type field as the official client reads it (NULs removed, trimmed); the usual padded types by compare. */
 function readType(frame: Buffer): string {
-  for (const { t, field } of KNOWN_TYPES) if (frame.compare(field, 0, TYPE_FIELD, 4, 4 + TYPE_FIELD) === 0) return t;
+  for (const { t, field } of KNOWN_TYPES) if (bytesAt(frame, 4, field)) return t;
   return frame
     .subarray(4, 4 + TYPE_FIELD)
     .toString("latin1")

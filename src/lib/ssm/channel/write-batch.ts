@@ -48,12 +48,12 @@ export class WriteBatch {
 
   /** Writes what is pending; dropped if the socket stopped being open (nothing may follow a close frame). */
   flush(): void {
-    const { ws, raw, frames } = this;
+    const { ws, raw, frames, bytes } = this;
     this.ws = this.raw = undefined;
     this.frames = [];
-    if (!ws || !raw || frames.length === 0 || ws.readyState !== OPEN) return;
-    const out = Buffer.allocUnsafe(this.bytes + frames.length * (this.masked ? 14 : 10));
     this.bytes = 0;
+    if (!ws || !raw || frames.length === 0 || ws.readyState !== OPEN) return;
+    const out = Buffer.allocUnsafe(bytes + frames.length * (this.masked ? 14 : 10));
     let at = 0;
     for (const f of frames) at = this.frame(out, at, f);
     raw.write(out.subarray(0, at));

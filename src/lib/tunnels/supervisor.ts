@@ -76,7 +76,7 @@ export async function startTunnel(
 
   writeState(env, initialState(tunnel.id, now(), describe(tunnel)));
   rotateLog(logPath(env, tunnel.id));
-  const argv = workerArgv(resolveWorkerCommand(env, options.workerCommand), tunnel.id);
+  const argv = workerArgv(resolveWorkerCommand(env, options.workerCommand), tunnel.id, env);
   try {
     const pid = await launchDetached({ argv, env, logFile: logPath(env, tunnel.id), pidFile: pidPath(env, tunnel.id) });
     return { pid, alreadyRunning: false };

@@ -1,0 +1,40 @@
+// How the supervisor builds the worker's command line.
+import { WORKER_NODE_FLAGS, currentScriptCommand, workerArgv } from "../../src/lib/tunnels/worker-command";
+
+describe("workerArgv", () => {
+  it("gives a Node worker the memory-lean V8 flags before its script", () => {
+    expect(workerArgv([process.execPath, "/x/assets/stormtunnel.js"], "t-1")).toEqual([
+      process.execPath,
+      ...WORKER_NODE_FLAGS,
+      "/x/assets/stormtunnel.js",
+      "tunnel",
+      "run",
+      "t-1",
+    ]);
+    expect(WORKER_NODE_FLAGS).toContain("--optimize-for-size");
+  });
+
+  it("keeps loader flags (tsx) after the V8 flags and honours an override", () => {
+    const prefix = currentScriptCommand("/usr/local/bin/node", ["--import", "tsx"], "/src/cli/main.ts");
+    expect(workerArgv(prefix, "t-2", { STORMTUNNEL_WORKER_NODE_FLAGS: "--max-old-space-size=64" })).toEqual([
+      "/usr/local/bin/node",
+      "--max-old-space-size=64",
+      "--import",
+      "tsx",
+      "/src/cli/main.ts",
+      "tunnel",
+      "run",
+      "t-2",
+    ]);
+  });
+
+  it("adds no Node flags to a program that is not Node", () => {
+    expect(workerArgv(["/bin/sh", "fake-worker.sh"], "t-3")).toEqual([
+      "/bin/sh",
+      "fake-worker.sh",
+      "tunnel",
+      "run",
+      "t-3",
+    ]);
+  });
+});

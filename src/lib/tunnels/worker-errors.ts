@@ -1,4 +1,5 @@
 // What a failure means for a tunnel worker: sign in again, fix permissions/config, or just retry later.
+import { SESSION_RIGHTS } from "../ssm/session-api";
 import { SsoError } from "../sso/errors";
 import { AuthRequiredError, TunnelConfigError } from "./tunnel-auth";
 
@@ -11,7 +12,7 @@ export interface Failure {
 }
 
 /** The rights a port-forwarding tunnel needs on the instance (and the session document). */
-export const REQUIRED_RIGHTS = ["ssm:StartSession", "ssm:TerminateSession", "ssm:ResumeSession"];
+export const REQUIRED_RIGHTS = SESSION_RIGHTS;
 
 const AUTH_NAMES = new Set(["ExpiredTokenException", "UnrecognizedClientException", "InvalidClientTokenId"]);
 const CONFIG_NAMES = new Set(["InvalidDocument", "InvalidParameters", "ValidationException", "InvalidTarget"]);

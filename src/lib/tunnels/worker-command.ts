@@ -45,6 +45,6 @@ export function workerArgv(prefix: string[], tunnelId: string, env: Env = {}): s
   const flags = env.STORMTUNNEL_WORKER_NODE_FLAGS?.split(" ").filter(Boolean) ?? WORKER_NODE_FLAGS;
   // Only a Node executable takes Node flags (a test may run the worker through another program).
   const [program, ...rest] = prefix;
-  const isNode = program === process.execPath || /(^|[\/])node(\.exe)?$/.test(program);
+  const isNode = program === process.execPath || /(^|[/\\])node(\.exe)?$/.test(program);
   return [...(isNode ? [program, ...flags, ...rest] : prefix), "tunnel", "run", tunnelId];
 }

@@ -1,0 +1,36 @@
+// Per-session counters that DataChannelControls reports (README "Stats per session").
+
+export interface SessionStats {
+  /** input_stream_data frames received (duplicates included). */
+  messagesIn: number;
+  /** output_stream_data first transmissions. */
+  messagesOut: number;
+  retransmissions: number;
+  duplicatesReacked: number;
+  outOfOrderBuffered: number;
+  acksSent: number;
+  acksReceived: number;
+  acksWithheld: number;
+  /** Output payload bytes delivered to the plugin / sent to the client. */
+  bytesIn: number;
+  bytesOut: number;
+  faultsApplied: number;
+  rejectedFrames: number;
+}
+
+export function newSessionStats(): SessionStats {
+  return {
+    messagesIn: 0,
+    messagesOut: 0,
+    retransmissions: 0,
+    duplicatesReacked: 0,
+    outOfOrderBuffered: 0,
+    acksSent: 0,
+    acksReceived: 0,
+    acksWithheld: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    faultsApplied: 0,
+    rejectedFrames: 0,
+  };
+}

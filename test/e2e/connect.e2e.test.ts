@@ -7,6 +7,7 @@ import { readState } from "../../src/lib/tunnels/state";
 import { logPath } from "../../src/lib/tunnels/state";
 import { commandLine, isWorkerAlive } from "../../src/lib/tunnels/liveness";
 import { createWorld, workerBundle, type World } from "./harness";
+import { WORKER_NODE_FLAGS } from "../../src/lib/tunnels/worker-command";
 
 function echoOnce(port: number, data: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -42,7 +43,9 @@ describe("tunnel worker end to end", () => {
     expect(state.localAddress).toBe(`127.0.0.1:${def.localPort}`);
     expect(state.sessionId).toMatch(/-[0-9a-f]{17}$/);
     // Secrets never travel in argv: the worker's command line names only the tunnel.
-    expect(commandLine(pid)).toBe(`${process.execPath} ${await workerBundle()} tunnel run ${def.id}`);
+    expect(commandLine(pid)).toBe(
+      [process.execPath, ...WORKER_NODE_FLAGS, await workerBundle(), "tunnel", "run", def.id].join(" "),
+    );
     const data = Buffer.from("hello through the tunnel\n");
     expect((await echoOnce(def.localPort, data)).toString()).toBe(data.toString());
 

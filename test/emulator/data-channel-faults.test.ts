@@ -2,20 +2,13 @@
 // protocol must still deliver every byte, and the stats must show what happened.
 import { MessageType, PayloadType } from "../../src/lib/ssm/message";
 import { FaultTable, seededRandom, type MessageFault } from "./agent/faults";
-import { Harness, startPortSession } from "./support/session";
+import { useDataChannelHarness } from "./support/data-channel-harness";
+import { startPortSession } from "./support/session";
 import { SmuxClient } from "./support/smux-client";
 import type { SpecClient } from "./support/spec-client";
-import { startEchoServer, startSourceServer, startStalledSink, type TcpTarget } from "./support/tcp";
+import { startSourceServer, startStalledSink } from "./support/tcp";
 
-const h = new Harness();
-let echo: TcpTarget;
-
-beforeEach(async () => {
-  await h.start();
-  echo = await startEchoServer();
-  h.onCleanup(() => echo.close());
-});
-afterEach(() => h.stop());
+const { h, echo } = useDataChannelHarness();
 
 function pattern(n: number, salt = 0): Buffer {
   const b = Buffer.alloc(n);
@@ -24,7 +17,7 @@ function pattern(n: number, salt = 0): Buffer {
 }
 
 async function echoSession(): Promise<{ sessionId: string; client: SpecClient; mux: SmuxClient }> {
-  const session = await startPortSession(h.emu, echo.port);
+  const session = await startPortSession(h.emu, echo().port);
   const client = await h.connect(session);
   await client.handshake();
   return { sessionId: session.sessionId, client, mux: new SmuxClient(client) };
@@ -71,7 +64,7 @@ describe("faults towards the agent", () => {
     h.emu.dataChannel.addMessageFault({ direction: "to-agent", action: "duplicate", count: 2, sessionId });
     await roundTrip(client, mux, pattern(10_000));
     expect(h.emu.dataChannel.session(sessionId)!.stats.duplicatesReacked).toBe(2);
-    expect(echo.received[0].length).toBe(10_000);
+    expect(echo().received[0].length).toBe(10_000);
   });
 
   it("reorder: the agent buffers the early message, acks it, and delivers in order", async () => {
@@ -89,7 +82,7 @@ describe("faults towards the agent", () => {
     const stats = h.emu.dataChannel.session(sessionId)!.stats;
     expect(stats.acksWithheld).toBe(3);
     expect(stats.duplicatesReacked).toBeGreaterThanOrEqual(1);
-    expect(echo.received[0].length).toBe(5_000);
+    expect(echo().received[0].length).toBe(5_000);
   });
 
   it("withheld acks until released", async () => {

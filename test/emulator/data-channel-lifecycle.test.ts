@@ -3,23 +3,14 @@
 import { ResumeSessionCommand, TerminateSessionCommand } from "@aws-sdk/client-ssm";
 import { Flag, MessageType, parseAck, PayloadType } from "../../src/lib/ssm/message";
 import { issueCredentials, ssmClient } from "./support/aws";
-import { Harness, startPortSession } from "./support/session";
+import { sleep, useDataChannelHarness } from "./support/data-channel-harness";
+import { startPortSession } from "./support/session";
 import { SmuxClient } from "./support/smux-client";
 import { SpecClient } from "./support/spec-client";
-import { startEchoServer, startSourceServer, type TcpTarget } from "./support/tcp";
+import { startSourceServer } from "./support/tcp";
 import { IDLE_TIMEOUT_OUTPUT } from "./agent/session";
 
-const h = new Harness();
-let echo: TcpTarget;
-
-beforeEach(async () => {
-  await h.start();
-  echo = await startEchoServer();
-  h.onCleanup(() => echo.close());
-});
-afterEach(() => h.stop());
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const { h, echo } = useDataChannelHarness();
 
 async function resume(sessionId: string): Promise<string | undefined> {
   const ssm = ssmClient(h.emu, issueCredentials(h.emu));
@@ -32,7 +23,7 @@ async function resume(sessionId: string): Promise<string | undefined> {
 
 describe("opening the channel", () => {
   it("closes the socket for a wrong token and never logs tokens", async () => {
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const intruder = new SpecClient(session.streamUrl);
     await intruder.open("not-the-token");
     await intruder.waitFor(() => intruder.closeEvents[0], 3000, "close");
@@ -50,7 +41,7 @@ describe("opening the channel", () => {
 
   it("can send HandshakeComplete before the ack (knob reversedHandshakeOrder)", async () => {
     h.emu.knobs.reversedHandshakeOrder = true;
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     await client.waitFor(() => client.acked.has(0));
@@ -67,7 +58,7 @@ describe("resume", () => {
   ])(
     "continues the same session after %s with a new token, losing no byte",
     async (_label, abrupt, code) => {
-      const session = await startPortSession(h.emu, echo.port);
+      const session = await startPortSession(h.emu, echo().port);
       const client = await h.connect(session);
       await client.handshake();
       const firstRequestId = h.emu.dataChannel.session(session.sessionId)!.lastRequestId;
@@ -99,14 +90,14 @@ describe("resume", () => {
       expect(view.lastClientId).toBe(client.clientId);
       expect(view.lastRequestId).not.toBe(firstRequestId);
       expect(view.connectedSockets).toBe(1);
-      expect(echo.accepted).toBe(1); // the destination connection survived
+      expect(echo().accepted).toBe(1); // the destination connection survived
       expect(JSON.stringify(h.emu.log)).not.toContain(token!);
     },
     30_000,
   );
 
   it("can refuse the next WebSocket upgrades (an outage during reconnect), then accepts the resumed token", async () => {
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     h.emu.dataChannel.refuseConnections(2, { sessionId: session.sessionId });
@@ -123,10 +114,10 @@ describe("resume", () => {
   });
 
   it("answers ResumeSession without a token when resume is refused, or after the session ended", async () => {
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     h.emu.dataChannel.refuseResume(session.sessionId);
     expect(await resume(session.sessionId)).toBeUndefined();
-    const other = await startPortSession(h.emu, echo.port);
+    const other = await startPortSession(h.emu, echo().port);
     expect(await resume(other.sessionId)).toBeTruthy();
     h.emu.dataChannel.endSession(other.sessionId, "bye");
     expect(await resume(other.sessionId)).toBeUndefined();
@@ -136,8 +127,8 @@ describe("resume", () => {
 describe("channel_closed", () => {
   it("closes an idle session with AWS's message; stream data keeps another alive", async () => {
     h.emu.knobs.idleTimeoutSeconds = 0.8;
-    const idle = await startPortSession(h.emu, echo.port);
-    const busy = await startPortSession(h.emu, echo.port);
+    const idle = await startPortSession(h.emu, echo().port);
+    const busy = await startPortSession(h.emu, echo().port);
     const a = await h.connect(idle);
     const b = await h.connect(busy);
     await Promise.all([a.handshake(), b.handshake()]);
@@ -167,26 +158,26 @@ describe("channel_closed", () => {
   });
 
   it("is sent to the connected client on TerminateSession and the destination connections close", async () => {
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     const mux = new SmuxClient(client);
     const sid = mux.open();
     mux.write(sid, Buffer.from("hi"));
     await client.waitFor(() => mux.received(sid).length === 2);
-    expect(echo.open()).toBe(1);
+    expect(echo().open()).toBe(1);
 
     const ssm = ssmClient(h.emu, issueCredentials(h.emu));
     await ssm.send(new TerminateSessionCommand({ SessionId: session.sessionId }));
     ssm.destroy();
     const closed = await client.waitForType(MessageType.ChannelClosed, 3000);
     expect(JSON.parse(closed.payload.toString()).SessionId).toBe(session.sessionId);
-    await client.waitFor(() => echo.open() === 0, 3000, "destination closed");
+    await client.waitFor(() => echo().open() === 0, 3000, "destination closed");
     expect(h.emu.dataChannel.session(session.sessionId)!.ended).toBe(true);
   });
 
   it("follows Flag TerminateSession: ack, then channel_closed", async () => {
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     const seq = client.sendFlag(Flag.TerminateSession);
@@ -206,7 +197,7 @@ describe("channel_closed", () => {
 describe("agent-side limits", () => {
   it("fails the session when no HandshakeResponse arrives in time", async () => {
     h.emu.dataChannel.timing.handshakeTimeoutMs = 300;
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.waitForDelivered((m) => m.payloadType === PayloadType.HandshakeRequest);
     const closed = await client.waitForType(MessageType.ChannelClosed, 3000);

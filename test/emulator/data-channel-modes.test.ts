@@ -2,21 +2,12 @@
 import { Flag, MessageType } from "../../src/lib/ssm/message";
 import { Cmd, encodeFrame } from "../../src/lib/ssm/smux/frame";
 import { AGENT_VERSIONS } from "./knobs";
-import { Harness, startPortSession } from "./support/session";
+import { sleep, useDataChannelHarness } from "./support/data-channel-harness";
+import { startPortSession } from "./support/session";
 import { SmuxClient } from "./support/smux-client";
-import { startEchoServer, unusedPort, type TcpTarget } from "./support/tcp";
+import { unusedPort } from "./support/tcp";
 
-const h = new Harness();
-let echo: TcpTarget;
-
-beforeEach(async () => {
-  await h.start();
-  echo = await startEchoServer();
-  h.onCleanup(() => echo.close());
-});
-afterEach(() => h.stop());
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const { h, echo } = useDataChannelHarness();
 
 describe("mode choice", () => {
   it.each([
@@ -27,7 +18,7 @@ describe("mode choice", () => {
     [AGENT_VERSIONS.basic, "1.2.677.0", "basic", false],
   ])("agent %s with client %s → %s (keepalive %s)", async (agentVersion, clientVersion, mode, keepAlive) => {
     h.emu.knobs.agentVersion = agentVersion;
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session, { clientVersion });
     const { request } = await client.handshake();
     expect(request.AgentVersion).toBe(agentVersion);
@@ -38,28 +29,28 @@ describe("mode choice", () => {
 describe("basic mode", () => {
   it("dials at session start, closes on DisconnectToPort and re-dials on the next Output", async () => {
     h.emu.knobs.agentVersion = AGENT_VERSIONS.basic;
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
-    await client.waitFor(() => echo.accepted === 1, 3000, "the dial at session start");
+    await client.waitFor(() => echo().accepted === 1, 3000, "the dial at session start");
 
     const echoed = () => client.outputBytes().toString();
     client.sendOutput(Buffer.from("first connection"));
     await client.waitFor(() => echoed() === "first connection", 3000, "first echo");
     client.sendFlag(Flag.DisconnectToPort);
     await client.waitFor(() => h.emu.dataChannel.session(session.sessionId)!.connections === 0, 3000, "disconnect");
-    expect(echo.accepted).toBe(1);
+    expect(echo().accepted).toBe(1);
 
     client.sendOutput(Buffer.from(" / second"));
     await client.waitFor(() => echoed() === "first connection / second", 3000, "second echo");
-    expect(echo.accepted).toBe(2);
-    expect(echo.received.map((b) => b.toString())).toEqual(["first connection", " / second"]);
+    expect(echo().accepted).toBe(2);
+    expect(echo().received.map((b) => b.toString())).toEqual(["first connection", " / second"]);
 
     client.sendFlag(Flag.DisconnectToPort);
     const big = Buffer.alloc(20_000, "b");
     client.sendOutput(big);
-    await client.waitFor(() => echo.received[2]?.length === big.length, 5000, "third connection");
-    expect(echo.accepted).toBe(3);
+    await client.waitFor(() => echo().received[2]?.length === big.length, 5000, "third connection");
+    expect(echo().accepted).toBe(3);
   });
 
   it("ends the session with channel_closed when the destination refuses the dial", async () => {
@@ -75,7 +66,7 @@ describe("basic mode", () => {
 
 describe("mux mode destinations", () => {
   it("answers a refused dial with ConnectToPortError (Flag 3) then FIN, and keeps other streams working", async () => {
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     const mux = new SmuxClient(client);
@@ -83,7 +74,7 @@ describe("mux mode destinations", () => {
     mux.write(ok, Buffer.from("before"));
     await client.waitFor(() => mux.received(ok).toString() === "before");
 
-    h.emu.dataChannel.refuseDestination(`localhost:${echo.port}`);
+    h.emu.dataChannel.refuseDestination(`localhost:${echo().port}`);
     const refused = mux.open();
     await client.waitFor(() => mux.finished(refused), 3000, "FIN of the refused stream");
     expect(mux.connectErrors()).toBe(1);
@@ -98,7 +89,7 @@ describe("mux mode destinations", () => {
 
   it("forwards remote-host sessions to directory.hosts and refuses unknown hosts", async () => {
     h.emu.directory.hosts["echo.internal"] = "127.0.0.1";
-    const session = await startPortSession(h.emu, echo.port, { host: "echo.internal" });
+    const session = await startPortSession(h.emu, echo().port, { host: "echo.internal" });
     const client = await h.connect(session);
     const { request } = await client.handshake();
     expect(request.RequestedClientActions[0].ActionParameters.Properties.host).toBe("echo.internal");
@@ -107,7 +98,7 @@ describe("mux mode destinations", () => {
     mux.write(sid, Buffer.from("via host"));
     await client.waitFor(() => mux.received(sid).toString() === "via host");
 
-    const nowhere = await startPortSession(h.emu, echo.port, { host: "nowhere.internal" });
+    const nowhere = await startPortSession(h.emu, echo().port, { host: "nowhere.internal" });
     const other = await h.connect(nowhere);
     await other.handshake();
     const mux2 = new SmuxClient(other);
@@ -121,7 +112,7 @@ describe("mux mode destinations", () => {
       ["169.254.169.254", false],
       ["10.0.1.99", false],
     ] as const) {
-      const s = await startPortSession(h.emu, echo.port, { host });
+      const s = await startPortSession(h.emu, echo().port, { host });
       const c = await h.connect(s);
       await c.handshake();
       const m = new SmuxClient(c);
@@ -138,7 +129,7 @@ describe("mux mode destinations", () => {
   });
 
   it("closes the destination on FIN and FINs back when the destination closes", async () => {
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     const mux = new SmuxClient(client);
@@ -150,7 +141,7 @@ describe("mux mode destinations", () => {
     await client.waitFor(
       () => mux.finished(sids[0]) && h.emu.dataChannel.session(session.sessionId)!.connections === 2,
     );
-    await echo.close(); // the destination goes away: the agent FINs the remaining streams
+    await echo().close(); // the destination goes away: the agent FINs the remaining streams
     await client.waitFor(() => mux.finished(sids[1]) && mux.finished(sids[2]), 3000, "FINs from the agent");
   });
 });
@@ -158,7 +149,7 @@ describe("mux mode destinations", () => {
 describe("smux keepalive", () => {
   it("sends its first NOP 10 s into a mux-keepalive session", async () => {
     h.emu.knobs.agentVersion = AGENT_VERSIONS["mux-keepalive"];
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     const start = Date.now();
@@ -173,8 +164,8 @@ describe("smux keepalive", () => {
   it("closes a keepalive session after the timeout without inbound frames; a NOP-sending client stays", async () => {
     h.emu.knobs.agentVersion = AGENT_VERSIONS["mux-keepalive"];
     Object.assign(h.emu.dataChannel.timing, { keepAliveIntervalMs: 100, keepAliveTimeoutMs: 600 });
-    const silent = await startPortSession(h.emu, echo.port);
-    const chatty = await startPortSession(h.emu, echo.port);
+    const silent = await startPortSession(h.emu, echo().port);
+    const chatty = await startPortSession(h.emu, echo().port);
     const a = await h.connect(silent);
     const b = await h.connect(chatty);
     await Promise.all([a.handshake(), b.handshake()]);
@@ -195,7 +186,7 @@ describe("smux keepalive", () => {
 
   it("sends no NOPs when keepalive is off (mux agent, client > 1.2.331.0)", async () => {
     Object.assign(h.emu.dataChannel.timing, { keepAliveIntervalMs: 100, keepAliveTimeoutMs: 300 });
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     await sleep(800);

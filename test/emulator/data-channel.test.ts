@@ -2,9 +2,10 @@
 import { encodeMessage, MessageType, newMessage, parseAck, PayloadType } from "../../src/lib/ssm/message";
 import { encodeData } from "../../src/lib/ssm/smux/frame";
 import { AGENT_VERSIONS } from "./knobs";
-import { Harness, startPortSession } from "./support/session";
+import { useDataChannelHarness } from "./support/data-channel-harness";
+import { startPortSession } from "./support/session";
 import { SmuxClient } from "./support/smux-client";
-import { startEchoServer, startSinkServer, type TcpTarget } from "./support/tcp";
+import { startSinkServer } from "./support/tcp";
 
 // ssm-protocol.md §4.3: input_stream_data seq 5, payload "hello".
 const WORKED_EXAMPLE = `
@@ -13,19 +14,11 @@ const WORKED_EXAMPLE = `
 99 aa bb cc dd ee ff 00 11 22 33 44 55 66 77 88 2c f2 4d ba 5f b0 a3 0e 26 e8 3b 2a c5 b9 e2 9e
 1b 16 1e 5c 1f a7 42 5e 73 04 33 62 93 8b 98 24 00 00 00 01 00 00 00 05 68 65 6c 6c 6f`;
 
-const h = new Harness();
-let echo: TcpTarget;
-
-beforeEach(async () => {
-  await h.start();
-  echo = await startEchoServer();
-  h.onCleanup(() => echo.close());
-});
-afterEach(() => h.stop());
+const { h, echo } = useDataChannelHarness();
 
 describe("handshake", () => {
   it("sends HandshakeRequest seq 0 flags 1 with the session's properties, then acks the response before HandshakeComplete", async () => {
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     const { request, complete } = await client.handshake();
 
@@ -38,7 +31,7 @@ describe("handshake", () => {
     expect(request.RequestedClientActions[0].ActionType).toBe("SessionType");
     expect(request.RequestedClientActions[0].ActionParameters).toEqual({
       SessionType: "Port",
-      Properties: { portNumber: String(echo.port), type: "LocalPortForwarding", localPortNumber: "15432" },
+      Properties: { portNumber: String(echo().port), type: "LocalPortForwarding", localPortNumber: "15432" },
     });
 
     // The ack of HandshakeResponse (client seq 0) comes before HandshakeComplete (agent seq 1).
@@ -63,7 +56,7 @@ describe("handshake", () => {
 
 describe("mux mode", () => {
   it("echoes through 6 concurrent smux streams", async () => {
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     const mux = new SmuxClient(client);
@@ -80,7 +73,7 @@ describe("mux mode", () => {
     );
     for (const [sid, data] of payloads) expect(mux.received(sid).equals(data)).toBe(true);
     expect([...payloads.keys()]).toEqual([3, 5, 7, 9, 11, 13]);
-    expect(echo.accepted).toBe(6);
+    expect(echo().accepted).toBe(6);
     // Every message from the agent fits 1024 bytes of payload.
     expect(client.received.every((r) => r.message.payload.length <= 1024)).toBe(true);
 
@@ -124,7 +117,7 @@ describe("reliability", () => {
   });
 
   it("re-acks a duplicate and does not deliver it twice", async () => {
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     const mux = new SmuxClient(client);
@@ -151,12 +144,12 @@ describe("reliability", () => {
     await client.waitFor(() => ackCount(2) === 2, 3000, "the re-ack");
     await new Promise((r) => setTimeout(r, 100));
     expect(mux.received(sid).toString()).toBe("ping");
-    expect(echo.received[0].toString()).toBe("ping");
+    expect(echo().received[0].toString()).toBe("ping");
     expect(h.emu.dataChannel.session(session.sessionId)!.stats.duplicatesReacked).toBe(1);
   });
 
   it("retransmits the oldest unacked message once per RTO with identical bytes, not on every 100 ms tick", async () => {
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     const mux = new SmuxClient(client);
@@ -192,7 +185,7 @@ describe("reliability", () => {
   });
 
   it("keeps every agent message within 1024 payload bytes and acks each input message once", async () => {
-    const session = await startPortSession(h.emu, echo.port);
+    const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     const mux = new SmuxClient(client);

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { stormtunnelHome, type Env } from "../home";
-import { readJsonFile, writeFileAtomic } from "./atomic-file";
+import { readJsonFile, writeFileAtomic } from "../atomic-file";
 import { isProcessAlive } from "./lock";
 
 export type LoginStatus =

@@ -2,7 +2,7 @@
 // `aws sso login` and StormTunnel reuse each other's registration instead of registering a new client each time.
 import type { SsoSessionGroup } from "../aws";
 import { registrationCacheFile } from "../aws";
-import { readJsonFile, writeFileAtomic } from "./atomic-file";
+import { readJsonFile, writeFileAtomic } from "../atomic-file";
 import { formatCacheTimestamp, parseCacheTimestamp } from "./timestamps";
 
 export type LoginFlow = "pkce" | "device-code";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { AwsConfig, Profile, SsoSessionGroup } from "../aws";
 import { stormtunnelHome, type Env } from "../home";
 import { DEFAULT_SETTINGS, type Settings } from "../settings";
-import { readJsonFile, writeFileAtomic } from "./atomic-file";
+import { readJsonFile, writeFileAtomic } from "../atomic-file";
 import { isLockHeld, withFileLock } from "./lock";
 import {
   decide,

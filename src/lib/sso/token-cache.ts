@@ -1,6 +1,6 @@
 // The shared AWS CLI token cache file (~/.aws/sso/cache/<sha1>.json): the truth on disk every tool reads (§4).
 import { promises as fs } from "node:fs";
-import { readJsonFile, writeFileAtomic } from "./atomic-file";
+import { readJsonFile, writeFileAtomic } from "../atomic-file";
 import { formatCacheTimestamp, normalizeCacheTimestamp, parseCacheTimestamp } from "./timestamps";
 
 export interface CachedToken {

@@ -1,9 +1,9 @@
 // Saved tunnels: <stormtunnelHome>/tunnels.json, versioned, written atomically, shared by Raycast and the CLI.
-import { randomBytes } from "node:crypto";
-import { chmod, open, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ensureStormtunnelHome, stormtunnelHome, type Env } from "../home";
 import { TunnelValidationError, describeErrors, validateTunnel, type TunnelDefinition } from "./definition";
+import { writeFileAtomic } from "../atomic-file";
 
 export const TUNNELS_FILE = "tunnels.json";
 export const TUNNELS_VERSION = 1;
@@ -121,23 +121,8 @@ async function readDocument(env: Env, setAside: boolean): Promise<ParsedDocument
 }
 
 async function writeDocument(env: Env, tunnels: readonly unknown[]): Promise<void> {
-  const dir = ensureStormtunnelHome(env);
-  const file = join(dir, TUNNELS_FILE);
-  const temp = join(dir, `.${TUNNELS_FILE}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const handle = await open(temp, "wx", 0o600);
-  try {
-    await handle.writeFile(serializeTunnels(tunnels), "utf8");
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await chmod(temp, 0o600); // the umask may have narrowed the mode; never widen past 0600 either
-    await rename(temp, file);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
+  const file = join(ensureStormtunnelHome(env), TUNNELS_FILE);
+  await writeFileAtomic(file, serializeTunnels(tunnels), { mode: 0o600 });
 }
 
 const LOCK_STALE_MS = 10_000;

@@ -137,6 +137,32 @@ describe("Authenticate Profile", () => {
     expect(recorded.preferencesOpened).toEqual(["extension"]);
   });
 
+  it("shows what is wrong in a broken config beside the profiles that still load", async () => {
+    home.writeAwsConfig(`${CONFIG}
+[profile broken]
+sso_session = nowhere
+sso_account_id = 111122223333
+sso_role_name = Developer
+`);
+    const view = await renderProfiles();
+    expect(findAll(view.root, "List.Item").map((i) => i.props.title)).toEqual(
+      expect.arrayContaining(["dev", "dev-admin"]),
+    );
+    const section = find(view.root, "List.Section", (p) => p.title === "Problems in the AWS Config");
+    const problem = find(section, "List.Item", (p) => p.title === "[profile broken] sso_session");
+    expect(problem.props.subtitle).toContain("nowhere");
+    const copy = find(problem, "Action.CopyToClipboard");
+    expect(String(copy.props.content)).not.toBe("");
+    expect(find(problem, "Action.Open").props.target).toBe(join(home.env.HOME, ".aws", "config"));
+  });
+
+  it("shows no problems section for a clean config", async () => {
+    const view = await renderProfiles();
+    const titles = findAll(view.root, "List.Section").map((s) => s.props.title);
+    expect(titles).toContain("corp");
+    expect(titles).not.toContain("Problems in the AWS Config");
+  });
+
   it("the entry point preselects the profile passed in the launch context", async () => {
     await withProcessEnv(home.env, async () => {
       const props = { launchType: LaunchType.UserInitiated, arguments: {}, launchContext: { profile: "dev" } };

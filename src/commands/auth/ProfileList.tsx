@@ -17,6 +17,7 @@ import { tokenStatusForProfiles } from "../../lib/sso/session-status";
 import { syncMirrors } from "../mirrors/sync-mirrors";
 import { readSettings } from "../settings";
 import { useLoad } from "../use-load";
+import { ConfigProblemsSection } from "./ConfigProblems";
 import { followLogin } from "./follow-login";
 import { startLoginWorker } from "./login-worker";
 import { profileSections, stateLabel, type ProfileRow, type SessionSection } from "./profile-rows";
@@ -138,6 +139,9 @@ export function ProfileList({ env = process.env, initialProfile }: ProfileListPr
           ))}
         </List.Section>
       ))}
+      {data.data && sections.length > 0 ? (
+        <ConfigProblemsSection path={data.data.config.path} problems={data.data.config.problems} />
+      ) : null}
     </List>
   );
 }

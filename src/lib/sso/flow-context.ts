@@ -25,20 +25,6 @@ export interface FlowContext {
   persist(tokens: NewTokens): Promise<CachedToken>;
 }
 
-/** Real-time sleep that ends early (without throwing) when aborted; callers check signal.aborted. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
-}
-
 export function describeError(err: unknown): string {
   const e = err as { code?: string; message?: string };
   return e?.code ?? e?.message ?? String(err);

@@ -5,6 +5,7 @@ import { promises as fs } from "node:fs";
 import { dirname } from "node:path";
 import { SsoError } from "./errors";
 import { pidExists } from "../pid";
+import { abortableSleep } from "../abortable-sleep";
 
 /** Whether the process holding a lock or running a login still exists. */
 export const isProcessAlive = pidExists;
@@ -57,7 +58,7 @@ export async function acquireFileLock(lockPath: string, opts: LockOptions = {}):
     if (await tryCreate(lockPath, content)) return held(lockPath, content, staleMs);
     await breakIfStale(lockPath, staleMs);
     if (Date.now() >= deadline) return undefined;
-    await sleep(POLL_MS + Math.floor(Math.random() * POLL_MS), opts.signal);
+    await abortableSleep(POLL_MS + Math.floor(Math.random() * POLL_MS), opts.signal);
   }
 }
 
@@ -145,17 +146,5 @@ async function breakIfStale(lockPath: string, staleMs: number): Promise<void> {
 function lockTimeout(lockPath: string): SsoError {
   return new SsoError("transient", `Another StormTunnel process is busy with this SSO session (lock ${lockPath}).`, {
     code: "LockTimeout",
-  });
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
   });
 }

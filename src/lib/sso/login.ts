@@ -7,7 +7,7 @@ import type { AwsEndpoints } from "../aws/types";
 import { stormtunnelHome, type Env } from "../home";
 import { defaultOpenBrowser, type OpenBrowser } from "./browser";
 import { SsoError } from "./errors";
-import { abortableSleep } from "./flow-context";
+import { abortableSleep } from "../abortable-sleep";
 import { acquireFileLock } from "./lock";
 import { cancelled } from "./login-errors";
 import { isLiveLogin, isTerminal, loginLockFile, readLoginProgress, type LoginProgress } from "./login-state";

@@ -2,6 +2,7 @@
 // local listener (opened only after the handshake), then keeping the tunnel up until SIGTERM. Its state file is the
 // single truth the CLI and Raycast read.
 import type { Socket } from "node:net";
+import { abortableSleep } from "../abortable-sleep";
 import { backoffDelay } from "../ssm/channel/backoff";
 import { resolveEndpoints } from "../aws/sdk-config";
 import type { Env } from "../home";
@@ -14,7 +15,6 @@ import {
   describeListenError,
   isFatalListenError,
   retryPolicyFromEnv,
-  sleep,
   waitForEnd,
   withTimeout,
   type RetryPolicy,
@@ -207,7 +207,7 @@ export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
       const delay = hopeless
         ? retry.maxMs
         : backoffDelay({ ...retry, budgetMs: Infinity }, failures, o.random ?? Math.random);
-      await sleep(delay, o.signal);
+      await abortableSleep(delay, o.signal);
     }
   }
   await shutdown();

@@ -33,18 +33,6 @@ export function retryPolicyFromEnv(env: Env): RetryPolicy {
   };
 }
 
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
 export function describeEnd(reason: SessionEndReason, detail: string): string {
   if (reason === "channel_closed") return `Session Manager closed the session${detail ? `: ${detail}` : ""}`;
   if (reason === "resume-refused") return "the session could not be resumed";

@@ -6,7 +6,7 @@ import { KeychainTokenMirror } from "../../src/lib/sso/mirrors/keychain-mirror";
 import { reconcileMirrors } from "../../src/lib/sso/reconcile";
 import { startEmulator, type Emulator } from "../emulator";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/lib/settings";
-import { acquireFileLock } from "../../src/lib/sso/lock";
+import { acquireFileLock } from "../../src/lib/lock";
 import { RefreshRunner } from "../../src/lib/sso/refresh-runner";
 import { SessionStatusStore, sessionStatusFile, tokenStatusForProfiles } from "../../src/lib/sso/session-status";
 import { readToken, tokenLockPath, writeToken, type CachedToken } from "../../src/lib/sso/token-cache";

@@ -8,6 +8,7 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TunnelValidationError } from "../../src/lib/tunnels/definition";
@@ -155,4 +156,18 @@ describe("tunnel store", () => {
     await saveTunnel(env, tunnel);
     expect((await loadTunnels(env)).tunnels).toHaveLength(1);
   });
+
+  it("breaks a fresh lock at once when its holder has died, and waits for a live one", async () => {
+    mkdirSync(env.STORMTUNNEL_HOME, { recursive: true });
+    const lock = join(env.STORMTUNNEL_HOME, "tunnels.json.lock");
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid; // exited: its pid names no process now
+    writeFileSync(lock, JSON.stringify({ pid: dead, nonce: "n", createdAt: new Date().toISOString() }));
+    await saveTunnel(env, tunnel);
+    expect((await loadTunnels(env)).tunnels).toHaveLength(1);
+
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, nonce: "live", createdAt: new Date().toISOString() }));
+    const err = await saveTunnel(env, { ...tunnel, id: "t-2", name: "Other", localPort: 1999 }).catch((e) => e);
+    expect(String(err)).toMatch(/busy|lock/);
+    expect((await loadTunnels(env)).tunnels).toHaveLength(1);
+  }, 15_000);
 });

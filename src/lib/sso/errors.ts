@@ -1,4 +1,5 @@
 // The §6.4 error classes: what an SSO failure means for the user (log in again, retry later, ask an admin, fix config).
+import { LockBusyError } from "../lock";
 
 export type SsoErrorKind = "auth-required" | "transient" | "permission" | "config" | "cancelled";
 
@@ -63,6 +64,12 @@ interface AwsLikeError {
 /** Maps any error (AWS SDK, network, abort) to an SsoError with an actionable message. */
 export function classifySsoError(err: unknown): SsoError {
   if (err instanceof SsoError) return err;
+  if (err instanceof LockBusyError) {
+    return new SsoError("transient", `Another StormTunnel process is busy with this SSO session (lock ${err.path}).`, {
+      code: err.code,
+      cause: err,
+    });
+  }
   const e = (err && typeof err === "object" ? err : {}) as AwsLikeError;
   const name = e.name ?? "";
   const status = e.$metadata?.httpStatusCode;

@@ -7,7 +7,7 @@ import type { OpenBrowser } from "./browser";
 import { deviceCodeLogin } from "./device-flow";
 import { classifySsoError, SsoError } from "./errors";
 import type { FlowContext } from "./flow-context";
-import { withFileLock } from "./lock";
+import { withFileLock } from "../lock";
 import { cancelled, loginCallFailed, registrationRejected } from "./login-errors";
 import { isTerminal, writeLoginProgress, type LoginProgress } from "./login-state";
 import { oidcEndpoint, registerClient, type NewTokens } from "./oidc";

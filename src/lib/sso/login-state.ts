@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { stormtunnelHome, type Env } from "../home";
 import { readJsonFile, writeFileAtomic } from "../atomic-file";
-import { isProcessAlive } from "./lock";
+import { isProcessAlive } from "../lock";
 
 export type LoginStatus =
   "starting" | "waiting-for-browser" | "waiting-for-device-code" | "succeeded" | "failed" | "cancelled";

@@ -8,7 +8,7 @@ import { stormtunnelHome, type Env } from "../home";
 import { defaultOpenBrowser, type OpenBrowser } from "./browser";
 import { SsoError } from "./errors";
 import { abortableSleep } from "../abortable-sleep";
-import { acquireFileLock } from "./lock";
+import { acquireFileLock } from "../lock";
 import { cancelled } from "./login-errors";
 import { isLiveLogin, isTerminal, loginLockFile, readLoginProgress, type LoginProgress } from "./login-state";
 import { effectiveMethod, runLogin } from "./login-run";

@@ -7,7 +7,7 @@ import { ssoClient } from "../aws/portal-client";
 import { resolveEndpoints } from "../aws/sdk-config";
 import type { AwsEndpoints } from "../aws/types";
 import type { Env } from "../home";
-import { withFileLock } from "./lock";
+import { withFileLock } from "../lock";
 import { clearRoleCredentials } from "./role-credentials";
 import { deleteToken, readToken, tokenLockPath } from "./token-cache";
 

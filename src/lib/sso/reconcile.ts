@@ -8,7 +8,7 @@
 //   is never undone. The sync record in LocalStorage is what tells the two cases apart.
 // - Keychain mirroring off removes our Keychain items.
 import type { AwsConfig, SsoSessionGroup } from "../aws";
-import { withFileLock } from "./lock";
+import { withFileLock } from "../lock";
 import { tokenFingerprint } from "./session-status";
 import { parseCacheTimestamp } from "./timestamps";
 import { readToken, tokenLockPath, writeToken, type CachedToken, type TokenRead } from "./token-cache";

@@ -5,7 +5,7 @@ import type { AwsEndpoints } from "../aws/types";
 import type { Env } from "../home";
 import type { Settings } from "../settings";
 import { classifySsoError, SsoError } from "./errors";
-import { acquireFileLock } from "./lock";
+import { acquireFileLock } from "../lock";
 import { backoffMs, idpSessionEndFrom, type TokenState } from "./refresh-policy";
 import {
   SessionStatusStore,

@@ -7,7 +7,7 @@ import type { AwsConfig, Profile, SsoSessionGroup } from "../aws";
 import { stormtunnelHome, type Env } from "../home";
 import { DEFAULT_SETTINGS, type Settings } from "../settings";
 import { readJsonFile, writeFileAtomic } from "../atomic-file";
-import { isLockHeld, withFileLock } from "./lock";
+import { isLockHeld, withFileLock } from "../lock";
 import {
   decide,
   tunnelUsable,

@@ -1,9 +1,10 @@
 // Saved tunnels: <stormtunnelHome>/tunnels.json, versioned, written atomically, shared by Raycast and the CLI.
-import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { ensureStormtunnelHome, stormtunnelHome, type Env } from "../home";
 import { TunnelValidationError, describeErrors, validateTunnel, type TunnelDefinition } from "./definition";
 import { writeFileAtomic } from "../atomic-file";
+import { withFileLock } from "../lock";
 
 export const TUNNELS_FILE = "tunnels.json";
 export const TUNNELS_VERSION = 1;
@@ -125,33 +126,12 @@ async function writeDocument(env: Env, tunnels: readonly unknown[]): Promise<voi
   await writeFileAtomic(file, serializeTunnels(tunnels), { mode: 0o600 });
 }
 
-const LOCK_STALE_MS = 10_000;
 const LOCK_WAIT_MS = 5_000;
 
-/** Serialises read-modify-write between Raycast and CLI processes (O_EXCL lock file; stale locks are broken). */
-async function withLock<T>(env: Env, fn: () => Promise<T>): Promise<T> {
+/** Serialises read-modify-write between Raycast and CLI processes; a dead holder's lock is broken at once. */
+function withLock<T>(env: Env, fn: () => Promise<T>): Promise<T> {
   const lock = join(ensureStormtunnelHome(env), `${TUNNELS_FILE}.lock`);
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      await writeFile(lock, String(process.pid), { flag: "wx", mode: 0o600 });
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const age = await stat(lock).then(
-        (s) => Date.now() - s.mtimeMs,
-        () => 0,
-      );
-      if (age > LOCK_STALE_MS) await unlink(lock).catch(() => undefined);
-      else if (Date.now() > deadline) throw new Error(`${lock} is held by another StormTunnel process; try again`);
-      else await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await unlink(lock).catch(() => undefined);
-  }
+  return withFileLock(lock, fn, { timeoutMs: LOCK_WAIT_MS, staleMs: 10_000 });
 }
 
 /** All saved tunnels. A missing file is an empty list; a corrupt or too-new one is reported in `problems`. */

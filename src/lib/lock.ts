@@ -1,11 +1,11 @@
-// Cross-process lock files: O_EXCL create, our pid inside, a heartbeat so long holders (a 10-minute login) stay
-// fresh, and stale locks (dead pid, or no heartbeat for staleMs) broken so a crashed process never blocks forever.
+// The one cross-process lock (SSO token writes, logins, the saved-tunnels file): O_EXCL create, our pid inside, a
+// heartbeat so long holders (a 10-minute login) stay fresh, and stale locks (dead pid, or no heartbeat for staleMs)
+// broken so a crashed process never blocks forever.
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { dirname } from "node:path";
-import { SsoError } from "./errors";
-import { pidExists } from "../pid";
-import { abortableSleep } from "../abortable-sleep";
+import { pidExists } from "./pid";
+import { abortableSleep } from "./abortable-sleep";
 
 /** Whether the process holding a lock or running a login still exists. */
 export const isProcessAlive = pidExists;
@@ -13,9 +13,9 @@ export const isProcessAlive = pidExists;
 export interface LockOptions {
   /** A lock whose holder is dead, or whose file has not been touched for this long, is taken over. Default 30 s. */
   staleMs?: number;
-  /** Give up waiting after this long (SsoError "transient"). 0 = try once. Default 30 s. */
+  /** Give up waiting after this long (LockBusyError from withFileLock). 0 = try once. Default 30 s. */
   timeoutMs?: number;
-  /** Stop waiting when aborted (SsoError "cancelled"). */
+  /** Stop waiting when aborted (LockCancelledError). */
   signal?: AbortSignal;
 }
 
@@ -32,10 +32,28 @@ interface LockContent {
 
 const POLL_MS = 50;
 
+/** Another live process still held the lock when the wait ended. */
+export class LockBusyError extends Error {
+  readonly code = "LockTimeout";
+  constructor(readonly path: string) {
+    super(`Another StormTunnel process is busy with this (lock ${path}); try again.`);
+    this.name = "LockBusyError";
+  }
+}
+
+/** The wait for a lock was aborted; named like a DOM abort so error classifiers treat it as a cancel. */
+export class LockCancelledError extends Error {
+  readonly code = "ABORT_ERR";
+  constructor(readonly path: string) {
+    super(`Stopped waiting for the lock ${path}: cancelled.`);
+    this.name = "AbortError";
+  }
+}
+
 /** Runs fn while holding the lock at lockPath. */
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
   const lock = await acquireFileLock(lockPath, opts);
-  if (!lock) throw lockTimeout(lockPath);
+  if (!lock) throw new LockBusyError(lockPath);
   try {
     return await fn();
   } finally {
@@ -49,7 +67,7 @@ export async function acquireFileLock(lockPath: string, opts: LockOptions = {}):
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   await fs.mkdir(dirname(lockPath), { recursive: true, mode: 0o700 });
   for (;;) {
-    if (opts.signal?.aborted) throw new SsoError("cancelled", "Stopped waiting for a lock: cancelled.");
+    if (opts.signal?.aborted) throw new LockCancelledError(lockPath);
     const content: LockContent = {
       pid: process.pid,
       nonce: randomBytes(8).toString("hex"),
@@ -141,10 +159,4 @@ async function breakIfStale(lockPath: string, staleMs: number): Promise<void> {
     await fs.link(aside, lockPath).catch(() => undefined);
   }
   await fs.unlink(aside).catch(() => undefined);
-}
-
-function lockTimeout(lockPath: string): SsoError {
-  return new SsoError("transient", `Another StormTunnel process is busy with this SSO session (lock ${lockPath}).`, {
-    code: "LockTimeout",
-  });
 }

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { acquireFileLock, isLockHeld, withFileLock } from "../../src/lib/sso/lock";
-import { SsoError } from "../../src/lib/sso/errors";
-import { makeTempHome, sleep, type TempHome } from "./helpers";
+import { acquireFileLock, isLockHeld, LockBusyError, LockCancelledError, withFileLock } from "../src/lib/lock";
+import { classifySsoError } from "../src/lib/sso/errors";
+import { makeTempHome, sleep, type TempHome } from "./sso/helpers";
 
 let home: TempHome;
 let lockPath: string;
@@ -82,17 +82,16 @@ it("keeps a long-held lock fresh with a heartbeat", async () => {
   await after?.release();
 });
 
-it("gives up after timeoutMs with a transient SsoError, and stops when aborted", async () => {
+it("gives up after timeoutMs (transient for SSO callers), and stops when aborted (a cancel)", async () => {
   const holder = await acquireFileLock(lockPath);
-  await expect(withFileLock(lockPath, async () => 1, { timeoutMs: 100 })).rejects.toMatchObject({
-    kind: "transient",
-    code: "LockTimeout",
-  });
+  const busy = await withFileLock(lockPath, async () => 1, { timeoutMs: 100 }).catch((e: unknown) => e);
+  expect(busy).toBeInstanceOf(LockBusyError);
+  expect(classifySsoError(busy)).toMatchObject({ kind: "transient", code: "LockTimeout" });
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 50);
   const err = await acquireFileLock(lockPath, { timeoutMs: 10_000, signal: ac.signal }).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(SsoError);
-  expect((err as SsoError).kind).toBe("cancelled");
+  expect(err).toBeInstanceOf(LockCancelledError);
+  expect(classifySsoError(err).kind).toBe("cancelled");
   await holder?.release();
 });
 

@@ -2,7 +2,7 @@
 import { loadTunnels } from "../../lib/tunnels/store";
 import { tunnelStatuses } from "../../lib/tunnels/supervisor";
 import type { TunnelState } from "../../lib/tunnels/state";
-import type { TunnelDefinition } from "../../lib/tunnels/definition";
+import { describeRoute } from "../../lib/tunnels/route";
 import type { CliCommand } from "../io";
 import { formatAge, formatBytes, formatTable, parseArgs } from "./tunnel-args";
 
@@ -23,10 +23,6 @@ export interface StatusRow {
   lastError?: string;
 }
 
-function targetOf(t: TunnelDefinition): string {
-  return t.remoteHost ? `${t.target} → ${t.remoteHost}:${t.remotePort}` : `${t.target}:${t.remotePort}`;
-}
-
 /** Saved tunnels joined with their states; states of deleted tunnels still show while their worker runs. */
 export async function statusRows(env: Record<string, string | undefined>): Promise<StatusRow[]> {
   const { tunnels } = await loadTunnels(env);
@@ -39,7 +35,7 @@ export async function statusRows(env: Record<string, string | undefined>): Promi
       name: t.name,
       status: s?.status ?? "stopped",
       localAddress: s?.localAddress ?? `${t.bindAddress}:${t.localPort}`,
-      target: targetOf(t),
+      target: describeRoute(t),
       profile: t.profile,
       since: s?.since,
       bytesIn: s?.bytesIn ?? 0,

@@ -2,7 +2,7 @@
 import type { TunnelDefinition } from "../../lib/tunnels/definition";
 import type { TunnelState } from "../../lib/tunnels/state";
 import type { TokenState } from "../../lib/sso/refresh-policy";
-import { localAddress } from "../tunnels/describe";
+import { localAddress } from "../../lib/tunnels/route";
 
 export interface MenuTunnel {
   definition: TunnelDefinition;

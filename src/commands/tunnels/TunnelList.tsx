@@ -9,7 +9,7 @@ import { isRunning, stopTunnel, tunnelStatuses } from "../../lib/tunnels/supervi
 import { readSettings } from "../settings";
 import { useLoad } from "../use-load";
 import { connectTunnel, disconnectTunnel } from "./connect";
-import { describeRoute, localAddress } from "./describe";
+import { describeRoute, localAddress } from "../../lib/tunnels/route";
 import { TunnelForm } from "./TunnelForm";
 
 const LIVE = new Set(["starting", "authenticating", "connecting", "connected", "reconnecting", "auth-required"]);

@@ -18,6 +18,7 @@ import {
   type TunnelState,
 } from "./state";
 import { resolveWorkerCommand, workerArgv } from "./worker-command";
+import { describeRoute } from "./route";
 
 /** The parts of a tunnel definition the supervisor needs. */
 export interface TunnelRef {
@@ -99,8 +100,8 @@ function rotateLog(file: string): void {
 }
 
 function describe(t: TunnelRef): Partial<TunnelState> {
-  const target = t.remoteHost ? `${t.target} → ${t.remoteHost}:${t.remotePort}` : `${t.target}:${t.remotePort}`;
-  return { name: t.name, profile: t.profile, target: t.target ? target : undefined };
+  const { target, remotePort = 0 } = t;
+  return { name: t.name, profile: t.profile, target: target ? describeRoute({ ...t, target, remotePort }) : undefined };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

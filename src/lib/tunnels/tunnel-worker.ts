@@ -28,6 +28,7 @@ import { AuthWatch } from "./auth-watch";
 import type { ForwardingSession, SessionBackend } from "./session-backend";
 import { createSsmBackend } from "./ssm-backend";
 import type { TunnelDefinition } from "./definition";
+import { describeRoute } from "./route";
 
 export interface WorkerOptions {
   env: Env;
@@ -40,10 +41,6 @@ export interface WorkerOptions {
   retry?: RetryPolicy;
   openBrowser?: OpenBrowser;
   backend?: (auth: TunnelAuth, def: TunnelDefinition) => SessionBackend;
-}
-
-export function describeTarget(def: TunnelDefinition): string {
-  return def.remoteHost ? `${def.target} → ${def.remoteHost}:${def.remotePort}` : `${def.target}:${def.remotePort}`;
 }
 
 export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
@@ -59,10 +56,10 @@ export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
   const writer = new StateWriter(
     o.env,
     def.id,
-    { name: def.name, profile: def.profile, target: describeTarget(def) },
+    { name: def.name, profile: def.profile, target: describeRoute(def) },
     now,
   );
-  log(`worker ${process.pid} for tunnel "${def.name}" (${describeTarget(def)}) on ${def.bindAddress}:${def.localPort}`);
+  log(`worker ${process.pid} for tunnel "${def.name}" (${describeRoute(def)}) on ${def.bindAddress}:${def.localPort}`);
 
   const port = await checkPort(def.bindAddress, def.localPort);
   if (!port.free) {

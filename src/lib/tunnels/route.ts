@@ -1,5 +1,5 @@
-// How a tunnel reads in lists and menus.
-import type { TunnelDefinition } from "../../lib/tunnels/definition";
+// How a tunnel reads everywhere (lists, menus, status, logs): its route and its local address.
+import type { TunnelDefinition } from "./definition";
 
 /** "i-0abc… → db.internal:5432" or "i-0abc…:22". */
 export function describeRoute(t: Pick<TunnelDefinition, "target" | "remoteHost" | "remotePort">): string {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startEmulator, type Emulator } from "../test/emulator";
 import { startEchoServer, startHttpServer, type Target } from "../test/emulator/targets";
-import { isWorkerAlive } from "../src/lib/tunnels/liveness";
+import { isWorkerAlive } from "../src/lib/tunnels/supervisor/liveness";
 
 const ROOT = resolve(__dirname, "..");
 const INSTANCE = "i-0123456789abcdef0";

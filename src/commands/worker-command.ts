@@ -2,7 +2,7 @@
 import { environment } from "@raycast/api";
 import { join } from "node:path";
 import type { Env } from "../lib/home";
-import { WORKER_COMMAND_ENV, resolveWorkerCommand } from "../lib/tunnels/worker-command";
+import { WORKER_COMMAND_ENV, resolveWorkerCommand } from "../lib/tunnels/supervisor/worker-command";
 
 /** Recomputed at every spawn, never stored: Raycast may update its Node runtime (raycast.md §6.5 rule 8). */
 export function raycastWorkerCommand(env: Env): string[] {

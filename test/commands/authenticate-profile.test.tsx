@@ -5,7 +5,7 @@ import { LaunchType, recorded, resetRaycast, setPreferences } from "../raycast/a
 import { find, findAll, interact, render, renderNow, waitFor } from "../raycast/render";
 import { ProfileList } from "../../src/commands/auth/ProfileList";
 import { loadAwsConfig } from "../../src/lib/aws";
-import { loginProgressFile } from "../../src/lib/sso/login-state";
+import { loginProgressFile } from "../../src/lib/sso/login/state";
 import AuthenticateProfile from "../../src/authenticate-profile";
 import { makeHome, withProcessEnv, type TestHome } from "./fixtures";
 

@@ -7,7 +7,7 @@ import { find, findAll, interact, renderNow, waitFor } from "../raycast/render";
 import { ProfileList } from "../../src/commands/auth/ProfileList";
 import { TunnelStatusMenu } from "../../src/commands/menu/TunnelStatusMenu";
 import { loadAwsConfig } from "../../src/lib/aws";
-import { loginProgressFile } from "../../src/lib/sso/login-state";
+import { loginProgressFile } from "../../src/lib/sso/login/state";
 import { makeHome, type TestHome } from "./fixtures";
 import { cliLogin, corpCacheFile, fakeKeychain, localAccessToken } from "./mirror-helpers";
 

@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs";
 import { stopTunnel } from "../../src/lib/tunnels/supervisor";
 import { readState } from "../../src/lib/tunnels/state";
 import { logPath } from "../../src/lib/tunnels/state";
-import { commandLine, isWorkerAlive } from "../../src/lib/tunnels/liveness";
+import { commandLine, isWorkerAlive } from "../../src/lib/tunnels/supervisor/liveness";
 import { createWorld, workerBundle, type World } from "./harness";
-import { WORKER_NODE_FLAGS } from "../../src/lib/tunnels/worker-command";
+import { WORKER_NODE_FLAGS } from "../../src/lib/tunnels/supervisor/worker-command";
 
 function echoOnce(port: number, data: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {

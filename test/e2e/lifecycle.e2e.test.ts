@@ -2,7 +2,7 @@
 // and recovery from SIGKILL.
 import { createServer, createConnection, type Server } from "node:net";
 import { randomBytes } from "node:crypto";
-import { runTunnelWorker } from "../../src/lib/tunnels/tunnel-worker";
+import { runTunnelWorker } from "../../src/lib/tunnels/worker";
 import { readState } from "../../src/lib/tunnels/state";
 import { isRunning, startTunnel, tunnelStatuses } from "../../src/lib/tunnels/supervisor";
 import { AGENT_VERSIONS } from "../emulator/knobs";

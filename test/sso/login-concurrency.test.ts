@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { startEmulator, type Emulator } from "../emulator";
 import { makeLoginCommand } from "../../src/cli/commands/login";
 import { login, type LoginOptions } from "../../src/lib/sso/login";
-import { readLoginProgress, type LoginProgress } from "../../src/lib/sso/login-state";
+import { readLoginProgress, type LoginProgress } from "../../src/lib/sso/login/state";
 import { readToken } from "../../src/lib/sso/token-cache";
 import { groupOf, makeTempHome, sleep, writeAwsConfig, type TempHome } from "./helpers";
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { startEmulator, type Emulator } from "../emulator";
 import { SsoError } from "../../src/lib/sso/errors";
 import { login, type LoginOptions } from "../../src/lib/sso/login";
-import { readLoginProgress, type LoginProgress } from "../../src/lib/sso/login-state";
+import { readLoginProgress, type LoginProgress } from "../../src/lib/sso/login/state";
 import { registrationFileFor } from "../../src/lib/sso/registration-cache";
 import { readToken } from "../../src/lib/sso/token-cache";
 import { groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";

@@ -5,7 +5,7 @@ import { launchChromium } from "../support/chromium";
 import type { Browser, Page } from "playwright-core";
 import { startEmulator, type Emulator } from "../emulator";
 import { login, type LoginOptions } from "../../src/lib/sso/login";
-import type { LoginProgress } from "../../src/lib/sso/login-state";
+import type { LoginProgress } from "../../src/lib/sso/login/state";
 import { registrationFileFor } from "../../src/lib/sso/registration-cache";
 import { readToken } from "../../src/lib/sso/token-cache";
 import { groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { request } from "node:http";
 import fc from "fast-check";
-import { authorizeUrl, codeChallenge, newPkceValues, redirectUriFor } from "../../src/lib/sso/pkce";
-import { startLoopbackServer, type LoopbackServer } from "../../src/lib/sso/loopback";
-import { browserCommands } from "../../src/lib/sso/browser";
+import { authorizeUrl, codeChallenge, newPkceValues, redirectUriFor } from "../../src/lib/sso/login/pkce";
+import { startLoopbackServer, type LoopbackServer } from "../../src/lib/sso/login/loopback";
+import { browserCommands } from "../../src/lib/sso/login/browser";
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

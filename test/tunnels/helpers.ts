@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isWorkerAlive, pidExists } from "../../src/lib/tunnels/liveness";
+import { isWorkerAlive, pidExists } from "../../src/lib/tunnels/supervisor/liveness";
 
 export interface TempEnv {
   dir: string;

@@ -1,6 +1,6 @@
 // The listener outlives sessions: connections arriving with no session attached are held, then handed over intact.
 import { createConnection, type Socket } from "node:net";
-import { LocalListener } from "../../src/lib/tunnels/local-listener";
+import { LocalListener } from "../../src/lib/tunnels/worker/local-listener";
 import { freePort, waitFor } from "./helpers";
 
 function echoHandler(socket: Socket): void {

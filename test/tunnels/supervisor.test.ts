@@ -12,7 +12,7 @@ import {
   tunnelStatuses,
 } from "../../src/lib/tunnels/supervisor";
 import { readState, type TunnelState } from "../../src/lib/tunnels/state";
-import { pidExists } from "../../src/lib/tunnels/liveness";
+import { pidExists } from "../../src/lib/tunnels/supervisor/liveness";
 import { freePort, killGroup, tempEnv, waitFor, type TempEnv } from "./helpers";
 
 const FAKE = join(__dirname, "fixtures", "fake-worker.js");

@@ -1,7 +1,7 @@
 // Waiting for a new SSO token: answers a rename-replaced file at once via fs.watch, and never resolves on junk.
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { waitForTokenChange } from "../../src/lib/tunnels/token-watch";
+import { waitForTokenChange } from "../../src/lib/tunnels/worker/token-watch";
 import { tempEnv, type TempEnv } from "./helpers";
 
 describe("waitForTokenChange", () => {

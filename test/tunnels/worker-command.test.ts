@@ -1,5 +1,5 @@
 // How the supervisor builds the worker's command line.
-import { WORKER_NODE_FLAGS, currentScriptCommand, workerArgv } from "../../src/lib/tunnels/worker-command";
+import { WORKER_NODE_FLAGS, currentScriptCommand, workerArgv } from "../../src/lib/tunnels/supervisor/worker-command";
 
 describe("workerArgv", () => {
   it("gives a Node worker the memory-lean V8 flags before its script", () => {

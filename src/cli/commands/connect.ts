@@ -1,5 +1,5 @@
 // `stormtunnel connect <tunnel>`: start the tunnel's detached worker and follow its state until it settles.
-import { followTunnel } from "../../lib/tunnels/follow";
+import { followTunnel } from "../../lib/tunnels/supervisor/follow";
 import { findTunnel } from "../../lib/tunnels/store";
 import { PortInUseError, startTunnel } from "../../lib/tunnels/supervisor";
 import type { TunnelState } from "../../lib/tunnels/state";

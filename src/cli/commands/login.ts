@@ -3,7 +3,7 @@
 import { settingsFromEnv } from "../../lib/settings";
 import { classifySsoError } from "../../lib/sso/errors";
 import { login, type LoginOptions } from "../../lib/sso/login";
-import { isLiveLogin, isTerminal, readLoginProgress, type LoginProgress } from "../../lib/sso/login-state";
+import { isLiveLogin, isTerminal, readLoginProgress, type LoginProgress } from "../../lib/sso/login/state";
 import { sessionTargetFor } from "../../lib/sso/session-target";
 import type { CliCommand, CliIo } from "../io";
 

@@ -1,6 +1,6 @@
 // `stormtunnel tunnel run <id>`: the tunnel worker. The supervisor starts it detached with stdout on the tunnel's
 // log file; run by hand it logs to the terminal and stops on Ctrl-C (terminating its session).
-import { runTunnelWorker } from "../../lib/tunnels/tunnel-worker";
+import { runTunnelWorker } from "../../lib/tunnels/worker";
 import type { CliCommand } from "../io";
 
 export const tunnelRunCommand: CliCommand = async (args, io) => {

@@ -1,6 +1,6 @@
 // Follows a login worker through its progress file until it needs the user (code/URL) or finishes.
 import type { Env } from "../../lib/home";
-import { isTerminal, readLoginProgress, type LoginProgress, type LoginSessionRef } from "../../lib/sso/login-state";
+import { isTerminal, readLoginProgress, type LoginProgress, type LoginSessionRef } from "../../lib/sso/login/state";
 
 export interface FollowLoginOptions {
   /** Progress written before this (epoch ms) belongs to an earlier login and is ignored. */

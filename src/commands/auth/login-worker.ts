@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { stormtunnelHome, type Env } from "../../lib/home";
 import { settingsToEnv, type Settings } from "../../lib/settings";
-import { launchDetached } from "../../lib/tunnels/launcher";
+import { launchDetached } from "../../lib/tunnels/supervisor/launcher";
 import { raycastWorkerCommand } from "../worker-command";
 
 /** Returns the login worker's pid. The spawn happens synchronously, before the caller awaits any UI. */

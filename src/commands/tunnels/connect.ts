@@ -3,7 +3,7 @@ import { LaunchType, Toast, launchCommand, open, showToast } from "@raycast/api"
 import type { Env } from "../../lib/home";
 import { settingsToEnv, type Settings } from "../../lib/settings";
 import type { TunnelDefinition } from "../../lib/tunnels/definition";
-import { followTunnel } from "../../lib/tunnels/follow";
+import { followTunnel } from "../../lib/tunnels/supervisor/follow";
 import { startTunnel, stopTunnel } from "../../lib/tunnels/supervisor";
 import { raycastWorkerCommand } from "../worker-command";
 

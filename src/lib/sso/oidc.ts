@@ -10,7 +10,7 @@ import type { SsoSessionGroup } from "../aws";
 import { ssoOidcClient } from "../aws/oidc-client";
 import type { AwsEndpoints } from "../aws/types";
 import type { CachedToken } from "./token-cache";
-import { REGISTERED_REDIRECT_URI } from "./pkce";
+import { REGISTERED_REDIRECT_URI } from "./login/pkce";
 import type { LoginFlow, StoredRegistration } from "./registration-cache";
 import { formatCacheTimestamp } from "./timestamps";
 

@@ -1,8 +1,8 @@
 // Follows a tunnel's state file until it settles (connected, auth-required, error, stopped): what `connect` and the
 // Raycast toast show while the worker starts.
-import type { Env } from "../home";
-import { reconcile } from "./supervisor";
-import type { TunnelState, TunnelStatus } from "./state";
+import type { Env } from "../../home";
+import { reconcile } from ".";
+import type { TunnelState, TunnelStatus } from "../state";
 
 export const SETTLED: readonly TunnelStatus[] = ["connected", "auth-required", "error", "stopped"];
 

@@ -1,6 +1,6 @@
 // Opening the user's browser: $BROWSER first (as Python's webbrowser does), else `open` (macOS) / `xdg-open`.
 import { spawn } from "node:child_process";
-import type { Env } from "../home";
+import type { Env } from "../../home";
 
 export type OpenBrowser = (url: string) => Promise<void>;
 

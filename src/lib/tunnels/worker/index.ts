@@ -2,14 +2,14 @@
 // local listener (opened only after the handshake), then keeping the tunnel up until SIGTERM. Its state file is the
 // single truth the CLI and Raycast read.
 import type { Socket } from "node:net";
-import { abortableSleep } from "../abortable-sleep";
-import { backoffDelay } from "../ssm/channel/backoff";
-import { resolveEndpoints } from "../aws/sdk-config";
-import type { Env } from "../home";
-import { settingsFromEnv } from "../settings";
-import type { OpenBrowser } from "../sso/browser";
-import { findTunnel } from "./store";
-import { checkPort, describePortProblem } from "./ports";
+import { abortableSleep } from "../../abortable-sleep";
+import { backoffDelay } from "../../ssm/channel/backoff";
+import { resolveEndpoints } from "../../aws/sdk-config";
+import type { Env } from "../../home";
+import { settingsFromEnv } from "../../settings";
+import type { OpenBrowser } from "../../sso/login/browser";
+import { findTunnel } from "../store";
+import { checkPort, describePortProblem } from "../ports";
 import {
   describeEnd,
   describeListenError,
@@ -18,17 +18,17 @@ import {
   waitForEnd,
   withTimeout,
   type RetryPolicy,
-} from "./worker-support";
+} from "./support";
 import { LocalListener } from "./local-listener";
-import { initialState, writeState } from "./state";
+import { initialState, writeState } from "../state";
 import { StateWriter } from "./state-writer";
 import { TunnelAuth } from "./tunnel-auth";
-import { classifyFailure, type Failure } from "./worker-errors";
+import { classifyFailure, type Failure } from "./errors";
 import { AuthWatch } from "./auth-watch";
 import type { ForwardingSession, SessionBackend } from "./session-backend";
 import { createSsmBackend } from "./ssm-backend";
-import type { TunnelDefinition } from "./definition";
-import { describeRoute } from "./route";
+import type { TunnelDefinition } from "../definition";
+import { describeRoute } from "../route";
 
 export interface WorkerOptions {
   env: Env;

@@ -1,6 +1,6 @@
 // What a failure means for a tunnel worker: sign in again, fix permissions/config, or just retry later.
-import { SESSION_RIGHTS } from "../ssm/session-api";
-import { SsoError } from "../sso/errors";
+import { SESSION_RIGHTS } from "../../ssm/session-api";
+import { SsoError } from "../../sso/errors";
 import { AuthRequiredError, TunnelConfigError } from "./tunnel-auth";
 
 export type FailureKind = "auth" | "permission" | "config" | "transient";

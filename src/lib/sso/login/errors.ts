@@ -1,6 +1,6 @@
 // The login failures a user can act on, each with its own message (quoted in the README's troubleshooting section).
-import type { SsoSessionGroup } from "../aws";
-import { classifySsoError, SsoError } from "./errors";
+import type { SsoSessionGroup } from "../../aws";
+import { classifySsoError, SsoError } from "../errors";
 
 type Where = Pick<SsoSessionGroup, "startUrl" | "ssoRegion" | "sessionName">;
 

@@ -1,16 +1,16 @@
 // One login, run by the process that holds the session's login lock: registration (reused from the CLI's
 // cache when allowed), the chosen flow, the token written to the shared cache, progress published throughout.
-import type { SsoSessionGroup } from "../aws";
-import type { AwsEndpoints } from "../aws/types";
-import { userHome, type Env } from "../home";
+import type { SsoSessionGroup } from "../../aws";
+import type { AwsEndpoints } from "../../aws/types";
+import { userHome, type Env } from "../../home";
 import type { OpenBrowser } from "./browser";
 import { deviceCodeLogin } from "./device-flow";
-import { classifySsoError, SsoError } from "./errors";
+import { classifySsoError, SsoError } from "../errors";
 import type { FlowContext } from "./flow-context";
-import { withFileLock } from "../lock";
-import { cancelled, loginCallFailed, registrationRejected } from "./login-errors";
-import { isTerminal, writeLoginProgress, type LoginProgress } from "./login-state";
-import { oidcEndpoint, registerClient, type NewTokens } from "./oidc";
+import { withFileLock } from "../../lock";
+import { cancelled, loginCallFailed, registrationRejected } from "./errors";
+import { isTerminal, writeLoginProgress, type LoginProgress } from "./state";
+import { oidcEndpoint, registerClient, type NewTokens } from "../oidc";
 import type { PkceRandom } from "./pkce";
 import { pkceLogin } from "./pkce-flow";
 import {
@@ -20,8 +20,8 @@ import {
   writeRegistration,
   type LoginFlow,
   type StoredRegistration,
-} from "./registration-cache";
-import { expiresAtFrom, readToken, tokenLockPath, writeToken, type CachedToken } from "./token-cache";
+} from "../registration-cache";
+import { expiresAtFrom, readToken, tokenLockPath, writeToken, type CachedToken } from "../token-cache";
 
 export interface RunLoginOptions {
   env: Env;

@@ -1,7 +1,7 @@
 // The tunnel's local TCP listener. It outlives sessions: while no session is attached (starting, reconnecting with a
 // new session, auth-required) new connections are held paused and handed over once a session is ready.
 import { createServer, type Server, type Socket } from "node:net";
-import { localAddress } from "./route";
+import { localAddress } from "../route";
 
 /** Returns false when the session could not take the socket (it just ended): the socket is held for the next one. */
 export type ConnectionHandler = (socket: Socket) => boolean | void;

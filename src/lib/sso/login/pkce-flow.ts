@@ -1,13 +1,13 @@
 // Authorization code + PKCE (§5.2): loopback listener first, then the browser on the CLI-exact authorize URL,
 // then the state check and the code exchange; the browser is told the outcome only once the token is on disk.
-import type { CachedToken } from "./token-cache";
+import type { CachedToken } from "../token-cache";
 import { describeError, type FlowContext } from "./flow-context";
-import { accessDenied, cancelled, loginCallFailed, loginExpired, missingCode, stateMismatch } from "./login-errors";
+import { accessDenied, cancelled, loginCallFailed, loginExpired, missingCode, stateMismatch } from "./errors";
 import { startLoopbackServer } from "./loopback";
-import { createTokenWithAuthCode, oidcEndpoint, registrationScopes } from "./oidc";
+import { createTokenWithAuthCode, oidcEndpoint, registrationScopes } from "../oidc";
 import { authorizeUrl, newPkceValues } from "./pkce";
 import type { ResultPage } from "./callback-pages";
-import type { SsoError } from "./errors";
+import type { SsoError } from "../errors";
 
 export async function pkceLogin(ctx: FlowContext): Promise<CachedToken> {
   const { group, registration: reg, signal } = ctx;

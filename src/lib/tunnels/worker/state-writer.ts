@@ -1,6 +1,6 @@
 // The worker's side of the state file: status changes are written at once, traffic counters at most once a second.
-import type { Env } from "../home";
-import { initialState, nextState, writeState, type TunnelState, type TunnelStatus } from "./state";
+import type { Env } from "../../home";
+import { initialState, nextState, writeState, type TunnelState, type TunnelStatus } from "../state";
 
 export interface Counters {
   connections: number;

@@ -1,21 +1,21 @@
 // Login for an SSO session: one at a time per session, in this process (single-flight: every caller joins the
 // same flight) and across processes (lock + progress file: a second process follows the first one's login
 // instead of opening another browser tab).
-import type { SsoSessionGroup } from "../aws";
-import { resolveEndpoints } from "../aws/sdk-config";
-import type { AwsEndpoints } from "../aws/types";
-import { stormtunnelHome, type Env } from "../home";
+import type { SsoSessionGroup } from "../../aws";
+import { resolveEndpoints } from "../../aws/sdk-config";
+import type { AwsEndpoints } from "../../aws/types";
+import { stormtunnelHome, type Env } from "../../home";
 import { defaultOpenBrowser, type OpenBrowser } from "./browser";
-import { SsoError } from "./errors";
-import { abortableSleep } from "../abortable-sleep";
-import { acquireFileLock } from "../lock";
-import { cancelled } from "./login-errors";
-import { isLiveLogin, isTerminal, loginLockFile, readLoginProgress, type LoginProgress } from "./login-state";
-import { effectiveMethod, runLogin } from "./login-run";
+import { SsoError } from "../errors";
+import { abortableSleep } from "../../abortable-sleep";
+import { acquireFileLock } from "../../lock";
+import { cancelled } from "./errors";
+import { isLiveLogin, isTerminal, loginLockFile, readLoginProgress, type LoginProgress } from "./state";
+import { effectiveMethod, runLogin } from "./run";
 import type { PkceRandom } from "./pkce";
-import { readToken, type CachedToken } from "./token-cache";
+import { readToken, type CachedToken } from "../token-cache";
 
-export type { LoginProgress } from "./login-state";
+export type { LoginProgress } from "./state";
 
 export interface LoginOptions {
   env: Env;

@@ -2,10 +2,10 @@
 // signals, and corrects states whose worker died without saying so (SIGKILL, crash).
 import { renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Env } from "../home";
+import type { Env } from "../../home";
 import { launchDetached, readPid } from "./launcher";
 import { isWorkerAlive } from "./liveness";
-import { checkPort, describePortProblem } from "./ports";
+import { checkPort, describePortProblem } from "../ports";
 import {
   ensureTunnelDirs,
   initialState,
@@ -16,9 +16,9 @@ import {
   stateDir,
   writeState,
   type TunnelState,
-} from "./state";
+} from "../state";
 import { resolveWorkerCommand, workerArgv } from "./worker-command";
-import { describeRoute } from "./route";
+import { describeRoute } from "../route";
 
 /** The parts of a tunnel definition the supervisor needs. */
 export interface TunnelRef {

@@ -1,10 +1,10 @@
 // Small pieces of the worker loop: retry timings, waiting for a session to end, listen errors, timeouts.
-import type { Env } from "../home";
-import { describePortProblem } from "./ports";
+import type { Env } from "../../home";
+import { describePortProblem } from "../ports";
 import type { StateWriter } from "./state-writer";
 import type { AuthWatch } from "./auth-watch";
 import type { ForwardingSession, SessionEndReason } from "./session-backend";
-import type { TunnelDefinition } from "./definition";
+import type { TunnelDefinition } from "../definition";
 
 export interface RetryPolicy {
   initialMs: number;

@@ -1,12 +1,12 @@
 // What a login flow (device code or PKCE) gets from the login orchestrator.
-import type { SsoSessionGroup } from "../aws";
-import type { AwsEndpoints } from "../aws/types";
+import type { SsoSessionGroup } from "../../aws";
+import type { AwsEndpoints } from "../../aws/types";
 import type { OpenBrowser } from "./browser";
-import type { LoginProgress } from "./login-state";
-import type { NewTokens } from "./oidc";
+import type { LoginProgress } from "./state";
+import type { NewTokens } from "../oidc";
 import type { PkceRandom } from "./pkce";
-import type { StoredRegistration } from "./registration-cache";
-import type { CachedToken } from "./token-cache";
+import type { StoredRegistration } from "../registration-cache";
+import type { CachedToken } from "../token-cache";
 
 export interface FlowContext {
   group: SsoSessionGroup;

@@ -1,6 +1,6 @@
 // Which program runs a tunnel worker. Raycast: [process.execPath, <assets>/stormtunnel.js]. CLI: the script that is
 // running now (the bundle, or src/cli/main.ts under tsx). Tests: STORMTUNNEL_WORKER_COMMAND (a JSON argv array).
-import type { Env } from "../home";
+import type { Env } from "../../home";
 
 export const WORKER_COMMAND_ENV = "STORMTUNNEL_WORKER_COMMAND";
 

@@ -2,7 +2,7 @@
 // and terminate it. The real implementation lives in ssm-backend.ts; tests of the worker loop can pass their own.
 import type { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
-import type { TunnelDefinition } from "./definition";
+import type { TunnelDefinition } from "../definition";
 
 export type SessionEndReason = "channel_closed" | "resume-refused" | "terminated" | "error";
 

@@ -2,9 +2,9 @@
 // invocation or `login --cancel` follow a login running in another process. Holds no secrets.
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { stormtunnelHome, type Env } from "../home";
-import { readJsonFile, writeFileAtomic } from "../atomic-file";
-import { isProcessAlive } from "../lock";
+import { stormtunnelHome, type Env } from "../../home";
+import { readJsonFile, writeFileAtomic } from "../../atomic-file";
+import { isProcessAlive } from "../../lock";
 
 export type LoginStatus =
   "starting" | "waiting-for-browser" | "waiting-for-device-code" | "succeeded" | "failed" | "cancelled";

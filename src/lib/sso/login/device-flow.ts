@@ -1,16 +1,16 @@
 // Device authorization grant (§5.1): one immediate CreateToken, then show the code and poll at `interval`
 // (+5 s on slow_down) until approved, denied or expired.
-import type { CachedToken } from "./token-cache";
+import type { CachedToken } from "../token-cache";
 import { describeError, type FlowContext } from "./flow-context";
-import { accessDenied, cancelled, loginCallFailed, loginExpired, startUrlRejected } from "./login-errors";
+import { accessDenied, cancelled, loginCallFailed, loginExpired, startUrlRejected } from "./errors";
 import {
   createTokenWithDeviceCode,
   oidcEndpoint,
   startDeviceAuthorization,
   type DeviceAuthorization,
   type NewTokens,
-} from "./oidc";
-import { classifySsoError } from "./errors";
+} from "../oidc";
+import { classifySsoError } from "../errors";
 
 const DEFAULT_INTERVAL_S = 5;
 const SLOW_DOWN_S = 5;

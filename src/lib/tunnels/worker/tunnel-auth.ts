@@ -1,16 +1,16 @@
 // A tunnel's sign-in: a valid SSO token (browser login on first connect only), role credentials for SSM calls, and
 // waiting for a new token while the tunnel needs a human.
-import { findProfile, groupFor, loadAwsConfig, type SsoProfile, type SsoSessionGroup } from "../aws";
-import type { AwsCredentials } from "../aws/sdk-config";
-import type { AwsEndpoints } from "../aws/types";
-import type { Env } from "../home";
-import type { Settings } from "../settings";
-import type { LoginProgress } from "../sso/login";
-import { RefreshRunner, type SessionCheck } from "../sso/refresh-runner";
-import { getRoleCredentials } from "../sso/role-credentials";
-import { readToken } from "../sso/token-cache";
-import type { OpenBrowser } from "../sso/browser";
-import type { LoginPrompt } from "./state";
+import { findProfile, groupFor, loadAwsConfig, type SsoProfile, type SsoSessionGroup } from "../../aws";
+import type { AwsCredentials } from "../../aws/sdk-config";
+import type { AwsEndpoints } from "../../aws/types";
+import type { Env } from "../../home";
+import type { Settings } from "../../settings";
+import type { LoginProgress } from "../../sso/login";
+import { RefreshRunner, type SessionCheck } from "../../sso/refresh-runner";
+import { getRoleCredentials } from "../../sso/role-credentials";
+import { readToken } from "../../sso/token-cache";
+import type { OpenBrowser } from "../../sso/login/browser";
+import type { LoginPrompt } from "../state";
 import { waitForTokenChange } from "./token-watch";
 
 /** Only a human can fix it: sign in again. */
@@ -110,7 +110,7 @@ export class TunnelAuth {
     this.o.log(`no usable SSO token (${check.state}); starting the ${this.o.settings.loginMethod} sign-in`);
     opts.onLogin?.({ message: "Starting the sign-in…" });
     // Loaded only when a sign-in is needed: a worker that finds a token never holds the login flows in memory.
-    const { login } = await import("../sso/login");
+    const { login } = await import("../../sso/login");
     const token = await login(this.group, {
       env: this.o.env,
       method: this.o.settings.loginMethod,

@@ -1,7 +1,7 @@
 // Is a worker pid still our worker? kill(pid, 0), a zombie check, and a command-line check against pid reuse.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { pidExists } from "../pid";
+import { pidExists } from "../../pid";
 
 export { pidExists };
 

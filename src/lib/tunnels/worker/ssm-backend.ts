@@ -3,9 +3,9 @@
 // from the token on disk now (a re-login is picked up at once; the SDK's own memo would keep stale ones).
 import { randomUUID } from "node:crypto";
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { ssmClient } from "../aws/ssm-client";
-import { PortForwardingSession, resumeSession, startPortForwardingSession, terminateSession } from "../ssm";
-import type { TunnelDefinition } from "./definition";
+import { ssmClient } from "../../aws/ssm-client";
+import { PortForwardingSession, resumeSession, startPortForwardingSession, terminateSession } from "../../ssm";
+import type { TunnelDefinition } from "../definition";
 import type { SessionBackend } from "./session-backend";
 import type { TunnelAuth } from "./tunnel-auth";
 

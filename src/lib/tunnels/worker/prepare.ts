@@ -1,0 +1,76 @@
+// Phase 1, prepare: the tunnel's definition, its state file, a free local port and a profile that can sign in.
+// Anything wrong here is final (exit 1 with the reason in the state file); nothing has been opened yet.
+import { resolveEndpoints } from "../../aws/sdk-config";
+import { settingsFromEnv } from "../../settings";
+import { findTunnel } from "../store";
+import { checkPort, describePortProblem } from "../ports";
+import { initialState, writeState } from "../state";
+import { describeRoute } from "../route";
+import { AuthWatch } from "./auth-watch";
+import type { WorkerContext } from "./context";
+import { classifyFailure } from "./errors";
+import { LocalListener } from "./local-listener";
+import { retryPolicyFromEnv } from "./retry-policy";
+import { createSsmBackend } from "./ssm-backend";
+import { StateWriter } from "./state-writer";
+import { Traffic } from "./traffic";
+import { TunnelAuth } from "./tunnel-auth";
+import type { WorkerOptions } from "./options";
+
+/** The context every later phase shares, or the exit code when the tunnel cannot start at all. */
+export async function prepare(o: WorkerOptions): Promise<WorkerContext | number> {
+  const log = o.log ?? ((line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
+  const now = o.now ?? (() => new Date());
+  const def = await findTunnel(o.env, o.id);
+  if (!def || def.id !== o.id) {
+    writeState(o.env, initialState(o.id, now(), { status: "error", lastError: `tunnel ${o.id} is not defined` }));
+    log(`tunnel ${o.id} is not defined; exiting`);
+    return 1;
+  }
+  const route = describeRoute(def);
+  const writer = new StateWriter(o.env, def.id, { name: def.name, profile: def.profile, target: route }, now);
+  log(`worker ${process.pid} for tunnel "${def.name}" (${route}) on ${def.bindAddress}:${def.localPort}`);
+
+  const port = await checkPort(def.bindAddress, def.localPort);
+  if (!port.free) {
+    const message = describePortProblem(def.bindAddress, def.localPort, port);
+    writer.update({ status: "error", lastError: message });
+    log(`refusing to start: ${message}`);
+    return 1;
+  }
+
+  const settings = settingsFromEnv(o.env);
+  let auth: TunnelAuth;
+  try {
+    auth = await TunnelAuth.load({
+      env: o.env,
+      settings,
+      endpoints: resolveEndpoints(undefined, o.env),
+      profileName: def.profile,
+      log,
+      openBrowser: o.openBrowser,
+    });
+  } catch (err) {
+    const { message } = classifyFailure(err);
+    writer.update({ status: "error", lastError: message });
+    log(`cannot start: ${message}`);
+    return 1;
+  }
+
+  const traffic = new Traffic();
+  writer.trackCounters(() => traffic.counters());
+  return {
+    env: o.env,
+    def,
+    signal: o.signal,
+    log,
+    retry: o.retry ?? retryPolicyFromEnv(o.env),
+    random: o.random ?? Math.random,
+    writer,
+    auth,
+    authWatch: new AuthWatch({ auth, writer, log, signal: o.signal, intervalMs: settings.checkIntervalMs }),
+    listener: new LocalListener({ bindAddress: def.bindAddress, port: def.localPort, log }),
+    backend: (o.backend ?? createSsmBackend)(auth, def),
+    traffic,
+  };
+}

@@ -1,5 +1,5 @@
 // Where things live: the user's home (injectable for tests) and the StormTunnel home shared by Raycast and the CLI.
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -25,6 +25,21 @@ export function stormtunnelHome(env: Env = process.env): string {
 /** Creates the StormTunnel home (0700: it holds logs and state of a user's tunnels) and returns it. */
 export function ensureStormtunnelHome(env: Env = process.env): string {
   const dir = stormtunnelHome(env);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dir);
   return dir;
+}
+
+const tightened = new Set<string>();
+
+/**
+ * Creates `dir` 0700, and tightens an existing one of ours that others can read (an older version, a hand-made
+ * `mkdir`, a umask-022 copy): its logs name hosts, ports and profiles. Checked once per directory per process.
+ */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (tightened.has(dir)) return;
+  const st = statSync(dir);
+  const ours = typeof process.getuid !== "function" || st.uid === process.getuid();
+  if (ours && (st.mode & 0o077) !== 0) chmodSync(dir, st.mode & 0o700);
+  tightened.add(dir);
 }

@@ -4,7 +4,11 @@ import { findTunnel } from "../../lib/tunnels/store";
 import { PortInUseError, startTunnel } from "../../lib/tunnels/supervisor";
 import type { TunnelState } from "../../lib/tunnels/state";
 import type { CliCommand, CliIo } from "../io";
-import { parseArgs } from "./tunnel-args";
+import { sentence } from "../../lib/sentence";
+import { shellQuote } from "../shell-quote";
+import { parseArgs, rejectUnknown } from "./tunnel-args";
+
+const USAGE = "usage: stormtunnel connect <tunnel> [--timeout <seconds>]";
 
 function describeProgress(state: TunnelState): string | undefined {
   switch (state.status) {
@@ -30,10 +34,12 @@ function printLogin(state: TunnelState, io: CliIo): void {
 }
 
 export const connectCommand: CliCommand = async (args, io) => {
-  const { positionals, flags } = parseArgs(args);
+  const { positionals, flags, unknown } = parseArgs(args, { values: ["timeout"] });
+  const refused = rejectUnknown(unknown, USAGE, io.stderr);
+  if (refused !== undefined) return refused;
   const key = positionals[0];
-  if (!key) {
-    io.stderr("usage: stormtunnel connect <tunnel> [--timeout <seconds>]");
+  if (!key || positionals.length > 1) {
+    io.stderr(USAGE);
     return 2;
   }
   const tunnel = await findTunnel(io.env, key);
@@ -100,8 +106,8 @@ function report(state: TunnelState, name: string, profile: string, io: CliIo): n
       return 0;
     case "auth-required":
       io.stderr(
-        `Tunnel "${name}" needs a sign-in: ${state.lastError ?? "the SSO token expired"}.\n` +
-          `Run: stormtunnel login ${profile}   (the tunnel connects by itself once you are signed in)`,
+        `Tunnel "${name}" needs a sign-in: ${sentence(state.lastError ?? "the SSO token expired")}\n` +
+          `Run: stormtunnel login ${shellQuote(profile)}   (the tunnel connects by itself once you are signed in)`,
       );
       return 1;
     default:

@@ -3,10 +3,14 @@ import { findTunnel } from "../../lib/tunnels/store";
 import { stopAll, stopTunnel } from "../../lib/tunnels/supervisor";
 import { readState } from "../../lib/tunnels/state";
 import type { CliCommand } from "../io";
-import { parseArgs } from "./tunnel-args";
+import { parseArgs, rejectUnknown } from "./tunnel-args";
+
+const USAGE = "usage: stormtunnel disconnect <tunnel>|--all";
 
 export const disconnectCommand: CliCommand = async (args, io) => {
-  const { positionals, flags } = parseArgs(args, ["all"]);
+  const { positionals, flags, unknown } = parseArgs(args, { booleans: ["all"] });
+  const refused = rejectUnknown(unknown, USAGE, io.stderr);
+  if (refused !== undefined) return refused;
   if (flags.all) {
     const stopped = await stopAll({ env: io.env });
     io.stdout(stopped.length ? `Stopped ${stopped.length} tunnel(s): ${stopped.join(", ")}` : "No tunnel was running.");
@@ -14,7 +18,7 @@ export const disconnectCommand: CliCommand = async (args, io) => {
   }
   const key = positionals[0];
   if (!key) {
-    io.stderr("usage: stormtunnel disconnect <tunnel>|--all");
+    io.stderr(USAGE);
     return 2;
   }
   // A tunnel deleted while running is still reachable by the id in its state file.

@@ -63,13 +63,18 @@ function toJson(s: ProfileTokenStatus, kind: string) {
   };
 }
 
-/** "2026-01-02T03:04:05Z (in 42 min)" / "(3 h ago)". */
+/** "2026-01-02T03:04:05Z (in 42 min)" / "(3 h ago)" / "(less than a minute ago)": past or future by the clock, not by rounding. */
 export function describeExpiry(expiresAt: number, now: number): string {
-  const mins = Math.round((expiresAt - now) / 60_000);
-  const abs = Math.abs(mins);
-  const span = abs < 90 ? `${abs} min` : `${Math.round(abs / 60)} h`;
+  const left = expiresAt - now;
+  const abs = Math.abs(left);
+  const span =
+    abs < 60_000
+      ? "less than a minute"
+      : abs < 90 * 60_000
+        ? `${Math.round(abs / 60_000)} min`
+        : `${Math.round(abs / 3_600_000)} h`;
   const iso = new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z");
-  return `${iso} (${mins >= 0 ? `in ${span}` : `${span} ago`})`;
+  return `${iso} (${left > 0 ? `in ${span}` : `${span} ago`})`;
 }
 
 function table(header: string[], rows: string[][]): string[] {

@@ -4,6 +4,7 @@ import { groupFor, findProfile, loadAwsConfig, type SsoSessionGroup } from "../.
 import { settingsFromEnv } from "../../lib/settings";
 import { RefreshRunner, type SessionCheck } from "../../lib/sso/refresh-runner";
 import type { CliCommand } from "../io";
+import { shellQuote } from "../shell-quote";
 import { describeExpiry } from "./profiles";
 
 const USAGE = "usage: stormtunnel refresh [--all|<profile>] [--force] [--json]";
@@ -57,7 +58,7 @@ function describe(c: SessionCheck, now: number): string {
     c.retryAt !== undefined ? `next try ${new Date(c.retryAt).toISOString()}` : undefined,
   ];
   if (c.state === "auth-required" || c.state === "signed-out" || c.state === "expired") {
-    parts.push(`sign in: stormtunnel login ${c.group.profiles[0] ?? "<profile>"}`);
+    parts.push(`sign in: stormtunnel login ${c.group.profiles[0] ? shellQuote(c.group.profiles[0]) : "<profile>"}`);
   }
   return parts.filter(Boolean).join(" — ");
 }

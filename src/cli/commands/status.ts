@@ -4,7 +4,7 @@ import { tunnelStatuses } from "../../lib/tunnels/supervisor";
 import type { TunnelState } from "../../lib/tunnels/state";
 import { describeRoute } from "../../lib/tunnels/route";
 import type { CliCommand } from "../io";
-import { formatAge, formatBytes, formatTable, parseArgs } from "./tunnel-args";
+import { formatAge, formatBytes, formatTable, parseArgs, rejectUnknown } from "./tunnel-args";
 
 export interface StatusRow {
   id: string;
@@ -70,7 +70,10 @@ export async function statusRows(env: Record<string, string | undefined>): Promi
 }
 
 export const statusCommand: CliCommand = async (args, io) => {
-  const { flags } = parseArgs(args, ["json"]);
+  const { flags, positionals, unknown } = parseArgs(args, { booleans: ["json"] });
+  if (positionals.length) unknown.push(...positionals);
+  const refused = rejectUnknown(unknown, "usage: stormtunnel status [--json]", io.stderr);
+  if (refused !== undefined) return refused;
   const rows = await statusRows(io.env);
   if (flags.json) {
     io.stdout(JSON.stringify(rows, null, 2));

@@ -3,10 +3,18 @@ import { describeErrors, TunnelValidationError, validateTunnel } from "../../lib
 import { findTunnel, loadTunnels, removeTunnel, saveTunnel } from "../../lib/tunnels/store";
 import { isRunning, stopTunnel } from "../../lib/tunnels/supervisor";
 import type { CliCommand } from "../io";
-import { formatTable, parseArgs } from "./tunnel-args";
+import { shellQuote } from "../shell-quote";
+import { formatTable, parseArgs, rejectUnknown } from "./tunnel-args";
+
+const ADD_USAGE =
+  "usage: stormtunnel tunnel add --name N --profile P --target i-... --remote-port N --local-port N " +
+  "[--remote-host H] [--bind-address A] [--region R] [--no-auto-reconnect]";
+const ADD_VALUES = ["name", "profile", "region", "target", "remote-host", "remote-port", "local-port", "bind-address"];
 
 const addTunnel: CliCommand = async (args, io) => {
-  const { flags } = parseArgs(args, ["auto-reconnect"]);
+  const { flags, positionals, unknown } = parseArgs(args, { booleans: ["auto-reconnect"], values: ADD_VALUES });
+  const refused = rejectUnknown([...unknown, ...positionals], ADD_USAGE, io.stderr);
+  if (refused !== undefined) return refused;
   const { tunnels } = await loadTunnels(io.env);
   const input = {
     name: flags.name,
@@ -26,7 +34,9 @@ const addTunnel: CliCommand = async (args, io) => {
   }
   try {
     const saved = await saveTunnel(io.env, checked.value);
-    io.stdout(`Added tunnel "${saved.name}" (${saved.id}). Start it with: stormtunnel connect ${saved.name}`);
+    io.stdout(
+      `Added tunnel "${saved.name}" (${saved.id}). Start it with: stormtunnel connect ${shellQuote(saved.name)}`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof TunnelValidationError) {
@@ -38,7 +48,9 @@ const addTunnel: CliCommand = async (args, io) => {
 };
 
 const listTunnels: CliCommand = async (args, io) => {
-  const { flags } = parseArgs(args, ["json"]);
+  const { flags, positionals, unknown } = parseArgs(args, { booleans: ["json"] });
+  const refused = rejectUnknown([...unknown, ...positionals], "usage: stormtunnel tunnel list [--json]", io.stderr);
+  if (refused !== undefined) return refused;
   const { tunnels, problems } = await loadTunnels(io.env);
   for (const p of problems) io.stderr(p);
   if (flags.json) {
@@ -59,8 +71,9 @@ const listTunnels: CliCommand = async (args, io) => {
 };
 
 const removeSaved: CliCommand = async (args, io) => {
-  const key = parseArgs(args).positionals[0];
-  if (!key) {
+  const { positionals, unknown } = parseArgs(args);
+  const key = positionals[0];
+  if (!key || positionals.length > 1 || unknown.length > 0) {
     io.stderr("usage: stormtunnel tunnel remove <tunnel>");
     return 2;
   }

@@ -44,6 +44,8 @@ export interface AttemptHistory {
   /** Transient failures in a row. */
   failures: number;
   lastAttemptAt?: number;
+  /** When the last refresh succeeded (equal to or after lastAttemptAt when the last attempt was a success). */
+  lastSuccessAt?: number;
   /** No automatic attempt before this (backoff). */
   nextAttemptAt?: number;
   /** A refresh was refused in a way only a login fixes; only counts while the token is still this one. */
@@ -120,10 +122,18 @@ export function decide(input: PolicyInput): Decision {
   if (!settings.autoRefresh) return { state, refresh: false, reason: "automatic refresh is turned off" };
   const retryAt = Math.max(history?.nextAttemptAt ?? 0, (history?.lastAttemptAt ?? -Infinity) + MIN_ATTEMPT_GAP_MS);
   if (retryAt > now) {
-    const reason = history?.failures ? "waiting before retrying a failed refresh" : "refreshed less than a minute ago";
+    const reason = history?.failures
+      ? "waiting before retrying a failed refresh"
+      : lastAttemptSucceeded(history)
+        ? "refreshed less than a minute ago"
+        : "a refresh was tried less than a minute ago";
     return { state, refresh: false, reason, retryAt };
   }
   return { state, refresh: true };
+}
+
+function lastAttemptSucceeded(history: AttemptHistory | undefined): boolean {
+  return history?.lastSuccessAt !== undefined && history.lastSuccessAt >= (history.lastAttemptAt ?? 0);
 }
 
 /** Whether a tunnel can use the token right now (it may still carry an auth-required badge). */

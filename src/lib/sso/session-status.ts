@@ -19,7 +19,6 @@ import {
 import { readToken, tokenFromJson, tokenLockPath, type CachedToken, type TokenRead } from "./token-cache";
 
 export interface SessionStatus extends AttemptHistory {
-  lastSuccessAt?: number;
   /** Last failed attempt, for the UI and `stormtunnel profiles`. */
   lastError?: { kind: string; message: string; at: number };
 }

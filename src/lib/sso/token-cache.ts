@@ -42,8 +42,11 @@ export function tokenFromJson(value: unknown, mtimeMs: number): TokenRead {
     return { state: "corrupt", reason: "the file does not hold a JSON object" };
   }
   const token = value as CachedToken;
-  if (typeof token.accessToken !== "string" || token.accessToken === "") {
+  if (token.accessToken === undefined || token.accessToken === null || token.accessToken === "") {
     return { state: "corrupt", reason: "accessToken is missing" };
+  }
+  if (typeof token.accessToken !== "string") {
+    return { state: "corrupt", reason: `accessToken is a ${jsonType(token.accessToken)}, not a string` };
   }
   const expiresAt = parseCacheTimestamp(token.expiresAt);
   if (!expiresAt) return { state: "corrupt", reason: "expiresAt is missing or not a timestamp" };
@@ -103,6 +106,10 @@ export function tokenLockPath(file: string): string {
 /** expiresAt for a token that lives `expiresInSeconds` from `nowMs`, in the CLI's format. */
 export function expiresAtFrom(nowMs: number, expiresInSeconds: number): string {
   return formatCacheTimestamp(nowMs + expiresInSeconds * 1000);
+}
+
+function jsonType(v: unknown): string {
+  return Array.isArray(v) ? "list" : typeof v === "object" ? "JSON object" : typeof v;
 }
 
 function isNonEmpty(v: unknown): v is string {

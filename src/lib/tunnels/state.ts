@@ -1,7 +1,7 @@
 // Per-tunnel runtime state: one JSON file per tunnel, written atomically by its worker, read by the CLI and Raycast.
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stormtunnelHome, type Env } from "../home";
+import { ensurePrivateDir, stormtunnelHome, type Env } from "../home";
 
 export type TunnelStatus =
   "starting" | "authenticating" | "connecting" | "connected" | "reconnecting" | "auth-required" | "error" | "stopped";
@@ -62,8 +62,7 @@ function safeId(id: string): string {
 
 /** Creates the StormTunnel home with its state/ and logs/ subdirectories, all 0700. */
 export function ensureTunnelDirs(env: Env): void {
-  for (const dir of [stormtunnelHome(env), stateDir(env), logDir(env)])
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const dir of [stormtunnelHome(env), stateDir(env), logDir(env)]) ensurePrivateDir(dir);
 }
 
 let tmpCounter = 0;

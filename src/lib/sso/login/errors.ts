@@ -48,7 +48,7 @@ export function accessDenied(): SsoError {
 export function loginExpired(minutes: number, code = "ExpiredTokenException"): SsoError {
   return new SsoError(
     "auth-required",
-    `The sign-in request expired before it was approved. Start the login again and approve it within ${minutes} minutes.`,
+    `The sign-in request expired before it was approved. Start the login again and approve it within ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
     { code },
   );
 }

@@ -1,6 +1,7 @@
 // Keeps a connected tunnel's SSO token fresh (the worker refreshes its own session on the settings' interval) and
 // shows `auth-required` when only a sign-in can help. The open session keeps working meanwhile; a new token in the
 // cache (from any login: Raycast, the CLI, `aws sso login`) clears the badge without polling hard.
+import { sentence } from "../../sentence";
 import type { StateWriter } from "./state-writer";
 import type { TunnelAuth } from "./tunnel-auth";
 
@@ -48,7 +49,7 @@ export class AuthWatch {
   }
 
   private mark(reason: string): void {
-    const message = `Sign-in needed: ${reason}. The open session keeps working; it reconnects by itself after you sign in.`;
+    const message = `Sign-in needed: ${sentence(reason)} The open session keeps working; it reconnects by itself after you sign in.`;
     if (!this.needsSignIn) this.o.log(`SSO token no longer usable: ${reason}`);
     this.needsSignIn = true;
     const status = this.o.writer.status;

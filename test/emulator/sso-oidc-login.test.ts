@@ -15,7 +15,7 @@ import {
 import { authorizeUrl, pkcePair } from "./oidc/testing";
 import { START_URL, useOidcHarness } from "./support/oidc";
 
-const { h, register, startDevice, pollDevice, deviceLogin } = useOidcHarness();
+const { h, register, startDevice, pollDevice, refresh, deviceLogin } = useOidcHarness();
 
 describe("RegisterClient", () => {
   test("returns a registration that expires after registrationTtlSeconds", async () => {
@@ -96,10 +96,20 @@ describe("device code flow", () => {
     expect(token.accessToken).toBeTruthy();
   });
 
-  test("no refresh token for clients registered without sso:account:access", async () => {
-    const { token } = await deviceLogin(null);
+  // Identity Center issues refresh tokens to clients registered with scopes, whichever they are (IDE clients register
+  // codewhisperer:* only and refresh); the CLI's scope-less legacy registrations get an access token alone.
+  test.each([
+    ["no scopes (the CLI's legacy device flow)", null, false],
+    ["sso:account:access", ["sso:account:access"], true],
+    ["only codewhisperer:completions", ["codewhisperer:completions"], true],
+  ])("refresh token for a client registered with %s", async (_label, scopes, refreshable) => {
+    const { reg, token } = await deviceLogin(scopes);
     expect(token.accessToken).toBeTruthy();
-    expect(token.refreshToken).toBeUndefined();
+    expect(token.refreshToken !== undefined).toBe(refreshable);
+    if (!refreshable) {
+      // Nothing to refresh with: a made-up refresh token is refused like any unknown one.
+      await expect(refresh(reg, "aor-made-up")).rejects.toMatchObject({ name: "InvalidGrantException" });
+    }
   });
 });
 

@@ -143,7 +143,10 @@ export class SsoState {
     return !!login && this.idpSessionActive(login.idpSessionId);
   }
 
-  /** Access token always; refresh token only for clients registered with sso:account:access. */
+  /**
+   * Access token always; a refresh token only for clients registered with scopes, as Identity Center does: the CLI's
+   * scope-less device-code clients (legacy profiles) get none, IDE clients with only codewhisperer:* scopes do.
+   */
   issueTokens(login: Login, existingRefreshToken?: string): IssuedTokens {
     const ttl = this.ctx.knobs.accessTokenTtlSeconds;
     const accessToken = newAccessToken();
@@ -154,7 +157,7 @@ export class SsoState {
       expiresAt: this.ctx.clock.now() + ttl * 1000,
       revoked: false,
     });
-    if (!login.scopes.includes(ACCOUNT_ACCESS_SCOPE)) return { accessToken, expiresIn: ttl };
+    if (login.scopes.length === 0) return { accessToken, expiresIn: ttl };
     if (existingRefreshToken) return { accessToken, expiresIn: ttl, refreshToken: existingRefreshToken };
     const refreshToken = newRefreshToken();
     this.refreshTokens.set(refreshToken, { loginId: login.id, clientId: login.clientId });

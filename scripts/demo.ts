@@ -225,13 +225,13 @@ export async function demo(): Promise<void> {
 
     say("Disconnecting everything and checking nothing is left behind.");
     await must(["disconnect", "--all"]);
-    for (const pid of pids) if (alive(pid)) throw new Error(`worker ${pid} is still running`);
+    for (const pid of pids) if (await alive(pid)) throw new Error(`worker ${pid} is still running`);
     for (const port of [webPort, dbPort]) await assertFree(port);
     show(`no worker process left; ports ${webPort} and ${dbPort} are free`);
     say("Demo finished: every step worked.");
   } finally {
     if (env.HOME) await cli(["disconnect", "--all"]).catch(() => undefined);
-    for (const pid of pids) if (alive(pid)) kill(pid);
+    for (const pid of pids) if (await alive(pid)) kill(pid);
     for (const t of targets) await t.close();
     await emu?.close();
     if (process.env.STORMTUNNEL_DEMO_KEEP) process.stdout.write(`(kept ${dir})\n`);

@@ -92,7 +92,7 @@ describe("stormtunnel CLI", () => {
     expect(await main(["connect", "web"], c.io)).toBe(0);
     expect(c.out[0]).toMatch(/Starting tunnel "web" in the background \(pid \d+\)/);
     expect(c.out[c.out.length - 1]).toMatch(new RegExp(`^Connected: 127.0.0.1:${port}`));
-    expect(isRunning(t.env, id)).toBe(true);
+    expect(await isRunning(t.env, id)).toBe(true);
 
     c = capture(t.env);
     expect(await main(["status"], c.io)).toBe(0);
@@ -106,7 +106,7 @@ describe("stormtunnel CLI", () => {
     c = capture(t.env);
     expect(await main(["disconnect", "web"], c.io)).toBe(0);
     expect(c.out[0]).toBe(`Tunnel "web" stopped.`);
-    expect(isRunning(t.env, id)).toBe(false);
+    expect(await isRunning(t.env, id)).toBe(false);
     expect(readState(t.env, id)?.status).toBe("stopped");
   });
 

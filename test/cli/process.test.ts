@@ -37,7 +37,7 @@ describe("stormtunnel as a process", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Starting tunnel "web" in the background \(pid \d+\)/);
     expect(r.stdout).toMatch(/Connected: 127\.0\.0\.1:\d+/);
-    expect(isRunning(t.env, id)).toBe(true);
+    expect(await isRunning(t.env, id)).toBe(true);
     const d = await cli(t.env, ["disconnect", "web"]);
     expect(d.stdout).toContain(`Tunnel "web" stopped.`);
   }, 60_000);
@@ -61,6 +61,6 @@ describe("stormtunnel as a process", () => {
     const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
     expect(code).toBe(130);
     expect(err).toContain("Stopped waiting");
-    expect(isRunning(t.env, id)).toBe(true);
+    expect(await isRunning(t.env, id)).toBe(true);
   }, 60_000);
 });

@@ -43,14 +43,14 @@ describe("tunnel worker end to end", () => {
     expect(state.localAddress).toBe(`127.0.0.1:${def.localPort}`);
     expect(state.sessionId).toMatch(/-[0-9a-f]{17}$/);
     // Secrets never travel in argv: the worker's command line names only the tunnel.
-    expect(commandLine(pid)).toBe(
+    expect(await commandLine(pid)).toBe(
       [process.execPath, ...WORKER_NODE_FLAGS, await workerBundle(), "tunnel", "run", def.id].join(" "),
     );
     const data = Buffer.from("hello through the tunnel\n");
     expect((await echoOnce(def.localPort, data)).toString()).toBe(data.toString());
 
     await stopTunnel(def.id, { env: w.env });
-    expect(isWorkerAlive(pid)).toBe(false);
+    expect(await isWorkerAlive(pid)).toBe(false);
     const stopped = readState(w.env, def.id)!;
     expect(stopped.status).toBe("stopped");
     expect(stopped.bytesOut).toBeGreaterThanOrEqual(data.length);

@@ -120,7 +120,7 @@ describe("mux agent", () => {
     const state = await w.waitStatus(def.id, "stopped");
     expect(state.lastError).toContain("Session terminated by an administrator.");
     expect(state.lastError).toContain("auto-reconnect is off");
-    await waitFor(() => !isRunning(w.env, def.id) || undefined); // the worker exited by itself
+    await waitFor(async () => !(await isRunning(w.env, def.id)) || undefined); // the worker exited by itself
   }, 30_000);
 
   test("SIGKILLed worker: detected as stale, port released, state corrected, restart works", async () => {
@@ -128,8 +128,8 @@ describe("mux agent", () => {
     const pid = await w.start(def);
     await w.waitStatus(def.id, "connected");
     process.kill(pid, "SIGKILL");
-    await waitFor(() => !isRunning(w.env, def.id));
-    const row = tunnelStatuses({ env: w.env }).find((s) => s.id === def.id)!;
+    await waitFor(async () => !(await isRunning(w.env, def.id)));
+    const row = (await tunnelStatuses({ env: w.env })).find((s) => s.id === def.id)!;
     expect(row.status).toBe("stopped");
     expect(row.lastError).toContain("ended unexpectedly");
     const { pid: again } = await startTunnel(def, { env: w.env });

@@ -26,7 +26,7 @@ export interface StatusRow {
 /** Saved tunnels joined with their states; states of deleted tunnels still show while their worker runs. */
 export async function statusRows(env: Record<string, string | undefined>): Promise<StatusRow[]> {
   const { tunnels } = await loadTunnels(env);
-  const states = new Map(tunnelStatuses({ env }).map((s) => [s.id, s]));
+  const states = new Map((await tunnelStatuses({ env })).map((s) => [s.id, s]));
   const rows: StatusRow[] = tunnels.map((t) => {
     const s = states.get(t.id);
     states.delete(t.id);

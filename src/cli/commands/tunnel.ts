@@ -83,7 +83,7 @@ const removeSaved: CliCommand = async (args, io) => {
     return 2;
   }
   // Removing a running tunnel would orphan its worker: stop it first.
-  if (isRunning(io.env, tunnel.id)) await stopTunnel(tunnel.id, { env: io.env });
+  if (await isRunning(io.env, tunnel.id)) await stopTunnel(tunnel.id, { env: io.env });
   await removeTunnel(io.env, tunnel.id);
   io.stdout(`Removed tunnel "${tunnel.name}".`);
   return 0;

@@ -21,7 +21,7 @@ async function readModel(env: Env, settings: Settings, now: number): Promise<Men
     loadAwsConfig({ env, override: settings.awsConfigFile }),
   ]);
   // Reconciles dead workers to `stopped` as it reads (raycast.md §6.5 rule 6).
-  const states = new Map(tunnelStatuses({ env }).map((s) => [s.id, s]));
+  const states = new Map((await tunnelStatuses({ env })).map((s) => [s.id, s]));
   const profiles = await tokenStatusForProfiles(config, env, now, settings);
   return buildMenuModel(
     tunnels.map((definition) => ({ definition, state: states.get(definition.id) })),

@@ -20,7 +20,7 @@ export async function backgroundCheck(
   deps: Pick<RefreshRunnerDeps, "createToken" | "now" | "endpoints"> = {},
 ): Promise<BackgroundCheck> {
   if (!settings.autoRefresh) return { ran: false, reason: "auto-refresh off" };
-  const tunnels = tunnelStatuses({ env }).length;
+  const tunnels = (await tunnelStatuses({ env })).length;
 
   const [{ tunnels: saved }, config] = await Promise.all([
     loadTunnels(env),

@@ -27,7 +27,7 @@ const STATUS_TAGS: Record<string, { value: string; color: Color }> = {
 async function loadView(env: Env) {
   const loaded = await loadTunnels(env);
   // Reconciles dead workers to `stopped` as it reads (raycast.md §6.5 rule 6).
-  const states = new Map<string, TunnelState>(tunnelStatuses({ env }).map((s) => [s.id, s]));
+  const states = new Map<string, TunnelState>((await tunnelStatuses({ env })).map((s) => [s.id, s]));
   return { ...loaded, states };
 }
 
@@ -80,7 +80,7 @@ export function TunnelList({ env = process.env, connectOnOpen }: TunnelListProps
     });
     if (!confirmed) return;
     try {
-      if (isRunning(env, tunnel.id)) await stopTunnel(tunnel.id, { env });
+      if (await isRunning(env, tunnel.id)) await stopTunnel(tunnel.id, { env });
       await removeTunnel(env, tunnel.id);
       await showToast({ style: Toast.Style.Success, title: "Tunnel deleted", message: tunnel.name });
     } catch (e) {

@@ -4,7 +4,14 @@ import { renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Env } from "../../home";
 import { launchDetached, readPid } from "./launcher";
-import { isWorkerAlive } from "./liveness";
+import {
+  aliveIn,
+  isWorkerAlive,
+  pidExists,
+  processTable,
+  type ProcessTable,
+  type ProcessTableOptions,
+} from "./liveness";
 import { checkPort, describePortProblem } from "../ports";
 import {
   ensureTunnelDirs,
@@ -40,6 +47,8 @@ export interface SupervisorOptions {
   now?: () => Date;
   /** How long a worker gets to terminate its session after SIGTERM before SIGKILL. */
   stopTimeoutMs?: number;
+  /** How processes are listed (tests inject a macOS `ps`). */
+  liveness?: ProcessTableOptions;
 }
 
 export class PortInUseError extends Error {
@@ -58,7 +67,7 @@ export function workerPid(env: Env, id: string, state = readState(env, id)): num
   return state?.pid ?? readPid(pidPath(env, id));
 }
 
-export function isRunning(env: Env, id: string): boolean {
+export function isRunning(env: Env, id: string): Promise<boolean> {
   return isWorkerAlive(workerPid(env, id), id);
 }
 
@@ -70,7 +79,7 @@ export async function startTunnel(
   const now = options.now ?? (() => new Date());
   ensureTunnelDirs(env);
   const running = workerPid(env, tunnel.id);
-  if (running !== undefined && isWorkerAlive(running, tunnel.id)) return { pid: running, alreadyRunning: true };
+  if (running !== undefined && (await isWorkerAlive(running, tunnel.id))) return { pid: running, alreadyRunning: true };
 
   const port = await checkPort(tunnel.bindAddress, tunnel.localPort);
   if (!port.free) throw new PortInUseError(describePortProblem(tunnel.bindAddress, tunnel.localPort, port));
@@ -106,13 +115,18 @@ function describe(t: TunnelRef): Partial<TunnelState> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * kill(pid, 0) every 50 ms costs nothing; the process listing (which on macOS runs `ps`) only every half second, to
+ * see a worker that exited but was not reaped yet (a zombie still answers kill 0).
+ */
 async function waitUntilDead(pid: number, id: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isWorkerAlive(pid, id)) return true;
+  for (let i = 0; Date.now() < deadline; i++) {
+    if (!pidExists(pid)) return true;
+    if (i % 10 === 9 && !(await isWorkerAlive(pid, id))) return true;
     await sleep(50);
   }
-  return !isWorkerAlive(pid, id);
+  return !(await isWorkerAlive(pid, id));
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -135,7 +149,7 @@ export async function stopTunnel(
   const { env } = options;
   const now = options.now ?? (() => new Date());
   const pid = workerPid(env, id);
-  const wasRunning = pid !== undefined && isWorkerAlive(pid, id);
+  const wasRunning = pid !== undefined && (await isWorkerAlive(pid, id));
   let forced = false;
   if (wasRunning) {
     signalGroup(pid, "SIGTERM");
@@ -154,22 +168,40 @@ export async function stopTunnel(
   return { wasRunning, forced };
 }
 
+/** Stops every tunnel whose worker runs, in parallel: each may take its stop timeout to end its session. */
 export async function stopAll(options: SupervisorOptions): Promise<string[]> {
-  const stopped: string[] = [];
-  for (const s of tunnelStatuses(options)) {
-    if (s.status === "stopped") continue;
-    await stopTunnel(s.id, options);
-    stopped.push(s.id);
-  }
-  return stopped;
+  const live = (await tunnelStatuses(options)).filter((s) => s.status !== "stopped").map((s) => s.id);
+  await Promise.all(live.map((id) => stopTunnel(id, options)));
+  return live;
 }
 
-/** Corrects one state whose worker is gone: a live-looking status with a dead pid becomes `stopped`. */
-export function reconcile(env: Env, id: string, now: () => Date = () => new Date()): TunnelState | undefined {
-  const state = readState(env, id);
+/**
+ * Corrects one state whose worker is gone: a live-looking status with a dead pid becomes `stopped`. `table` is a
+ * process listing taken for many tunnels at once (tunnelStatuses); without one, this tunnel's pid is looked up alone.
+ */
+export async function reconcile(
+  env: Env,
+  id: string,
+  now: () => Date = () => new Date(),
+  table?: ProcessTable,
+): Promise<TunnelState | undefined> {
+  return reconcileState(env, readState(env, id), now, table);
+}
+
+async function reconcileState(
+  env: Env,
+  state: TunnelState | undefined,
+  now: () => Date,
+  table?: ProcessTable,
+  liveness?: ProcessTableOptions,
+): Promise<TunnelState | undefined> {
   if (!state || state.status === "stopped") return state;
+  const id = state.id;
   const pid = workerPid(env, id, state);
-  if (isWorkerAlive(pid, id)) return state;
+  // A pid missing from the listing may have been written just after it was taken: look that one up alone.
+  const alive =
+    table && pid !== undefined && table.has(pid) ? aliveIn(table, pid, id) : await isWorkerAlive(pid, id, liveness);
+  if (alive) return state;
   // A tunnel just being started may not have a pid yet; give the launcher a moment before calling it dead.
   if (pid === undefined && state.status === "starting" && now().getTime() - Date.parse(state.since) < 10_000) {
     return state;
@@ -182,10 +214,17 @@ export function reconcile(env: Env, id: string, now: () => Date = () => new Date
   return fixed;
 }
 
-/** Every tunnel's state, reconciled against process liveness. */
-export function tunnelStatuses(options: SupervisorOptions): TunnelState[] {
+/** Every tunnel's state, reconciled against one process listing for all their workers. */
+export async function tunnelStatuses(options: SupervisorOptions): Promise<TunnelState[]> {
   const now = options.now ?? (() => new Date());
-  return listStates(options.env)
-    .map((s) => reconcile(options.env, s.id, now) ?? s)
-    .sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id));
+  const states = listStates(options.env);
+  const pids = states.filter((s) => s.status !== "stopped").map((s) => workerPid(options.env, s.id, s));
+  const table = await processTable(
+    pids.filter((p): p is number => p !== undefined),
+    options.liveness,
+  );
+  const reconciled = await Promise.all(
+    states.map(async (s) => (await reconcileState(options.env, s, now, table, options.liveness)) ?? s),
+  );
+  return reconciled.sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id));
 }

@@ -1,6 +1,6 @@
 // `stormtunnel profiles [--json]`: every profile with its kind, SSO session, token state, expiry and whether a tunnel
 // can use it now. Reads files only (no network), so it is instant.
-import { loadAwsConfig, type Profile } from "../../lib/aws";
+import { loadAwsConfig, type ConfigProblem, type Profile } from "../../lib/aws";
 import { settingsFromEnv } from "../../lib/settings";
 import { tokenStatusForProfiles, type ProfileTokenStatus } from "../../lib/sso/session-status";
 import type { CliCommand } from "../io";
@@ -16,6 +16,9 @@ export const profilesCommand: CliCommand = async (args, io) => {
   const now = Date.now();
   const statuses = await tokenStatusForProfiles(config, io.env, now, settings);
   const kinds = new Map(config.profiles.map((p) => [p.name, kindOf(p)]));
+  // Every problem, warnings too (a BOM breaks the AWS CLI while we still read the file): on stderr, so the table and
+  // the JSON on stdout stay parseable.
+  for (const p of config.problems) io.stderr(describeProblem(p, config.path));
   if (args.includes("--json")) {
     io.stdout(
       JSON.stringify(
@@ -26,7 +29,6 @@ export const profilesCommand: CliCommand = async (args, io) => {
     );
     return 0;
   }
-  for (const p of config.problems.filter((p) => !p.profile && p.severity === "error")) io.stderr(p.message);
   if (statuses.length === 0) {
     io.stderr(`No profiles in ${config.path}.`);
     return config.exists ? 0 : 1;
@@ -43,6 +45,12 @@ export const profilesCommand: CliCommand = async (args, io) => {
   for (const line of table(["PROFILE", "KIND", "SESSION", "TOKEN", "EXPIRES", "TUNNEL", "NOTE"], rows)) io.stdout(line);
   return 0;
 };
+
+/** "warning: ~/.aws/config line 3 [profile dev] region: … Fix: …", like a compiler's diagnostics. */
+export function describeProblem(p: ConfigProblem, path: string): string {
+  const where = [path + (p.line ? ` line ${p.line}` : ""), p.section && `[${p.section}]`, p.key].filter(Boolean);
+  return `${p.severity}: ${where.join(" ")}: ${p.message} Fix: ${p.fix}`;
+}
 
 /** sso-session, legacy-sso, role-chained or other. */
 function kindOf(p: Profile): string {

@@ -63,8 +63,9 @@ export async function loadAwsConfig(opts: { env?: Env; override?: string } = {})
   return config;
 }
 
+/** Keeps a leading BOM (the decoder would drop it): the scanner must see it to warn that the AWS CLI cannot read the file. */
 function decode(bytes: Buffer): string {
-  return new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  return new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(bytes);
 }
 
 function isUtf8(bytes: Buffer): boolean {

@@ -51,8 +51,10 @@ export function scanIni(text: string): ScanResult {
       section: "",
       line: 1,
       severity: "warning",
-      message: "The file starts with a byte-order mark; the AWS CLI cannot parse such a file.",
-      fix: "Save the file as UTF-8 without a BOM.",
+      message:
+        "The file starts with a byte-order mark (BOM): StormTunnel reads it, but every AWS CLI command fails with " +
+        '"Unable to parse config file".',
+      fix: "Save the file as UTF-8 without a BOM (in most editors: Save with Encoding → UTF-8), or remove the first three bytes.",
     });
   }
 

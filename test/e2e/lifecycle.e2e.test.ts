@@ -156,4 +156,15 @@ describe("basic agent (one connection at a time)", () => {
       expect(r.receivedHash).toBe(r.sentHash);
     }
   }, 60_000);
+
+  test("three concurrent 2 MB connections: the later ones wait un-read and are served in turn, every byte intact", async () => {
+    const def = await w.define();
+    await w.start(def);
+    await w.waitStatus(def.id, "connected");
+    const results = await Promise.all([0, 1, 2].map(() => echoTransfer(def.localPort, 2 * 1024 * 1024)));
+    for (const r of results) {
+      expect(r.bytes).toBe(2 * 1024 * 1024);
+      expect(r.receivedHash).toBe(r.sentHash);
+    }
+  }, 60_000);
 });

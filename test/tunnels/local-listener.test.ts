@@ -3,8 +3,10 @@ import { createConnection, type Socket } from "node:net";
 import { LocalListener } from "../../src/lib/tunnels/worker/local-listener";
 import { freePort, waitFor } from "./helpers";
 
+/** Like a session: it owns the socket, so it starts reading it. */
 function echoHandler(socket: Socket): void {
   socket.on("data", (d) => socket.write(Buffer.concat([Buffer.from("echo:"), d])));
+  socket.resume();
 }
 
 describe("LocalListener", () => {
@@ -26,6 +28,24 @@ describe("LocalListener", () => {
     expect(got).toHaveLength(0);
     listener.attach(echoHandler);
     await waitFor(() => Buffer.concat(got).toString() === "echo:early bytes");
+    client.destroy();
+  });
+
+  test("hands sockets over un-read: a session that queues a connection gets all of its bytes at its turn", async () => {
+    const port = await freePort();
+    listener = new LocalListener({ bindAddress: "127.0.0.1", port });
+    await listener.listen();
+    const queued: Socket[] = [];
+    listener.attach((socket) => void queued.push(socket)); // like basic mode: busy, so it waits in line
+    const client = createConnection(port, "127.0.0.1");
+    await new Promise((r) => client.once("connect", r));
+    client.write("bytes sent while waiting in line");
+    await waitFor(() => queued.length === 1);
+    await new Promise((r) => setTimeout(r, 100)); // time for the bytes to arrive, and for a wrongly flowing socket to lose them
+    const got: Buffer[] = [];
+    queued[0].on("data", (d: Buffer) => got.push(d));
+    queued[0].resume();
+    await waitFor(() => Buffer.concat(got).toString() === "bytes sent while waiting in line");
     client.destroy();
   });
 

@@ -90,6 +90,8 @@ export class MuxForwarder implements Forwarder {
       this.sockets.delete(stream);
       stats.activeConnections -= 1;
     });
+    // The listener hands sockets over paused (nothing read before a session owns them): reading starts here.
+    socket.resume();
   }
 
   close(): void {

@@ -79,14 +79,15 @@ export class LocalListener {
     this.hold(socket);
   }
 
-  /** Sockets arrive paused (pauseOnConnect) so no byte is read before a session owns them. */
+  /**
+   * Sockets arrive paused (pauseOnConnect) so no byte is read before a session owns them. The session decides when to
+   * read: a basic-mode session keeps a queued connection paused until its turn, so resuming it here would lose bytes.
+   */
   private handOff(socket: Socket, handler: ConnectionHandler): void {
     if (handler(socket) === false) {
       if (this.handler === handler) this.handler = undefined;
       this.hold(socket);
-      return;
     }
-    if (!socket.destroyed && socket.readableFlowing === false) socket.resume();
   }
 
   private hold(socket: Socket): void {

@@ -1,6 +1,7 @@
 // UI components, navigation, icons and the other names commands render with.
 import React from "react";
 import { recorded } from "./recorded";
+import ALLOWED_PROPS from "./props.json";
 
 type Props = Record<string, unknown> & { children?: React.ReactNode };
 
@@ -13,10 +14,34 @@ function nameProxy(): Record<string, string> {
 export const Icon = nameProxy();
 export const Color = nameProxy();
 export const Image = { Mask: { Circle: "circle", RoundedRectangle: "roundedRectangle" } } as const;
+/** Raycast's common shortcuts (Keyboard.Shortcut.Common), by name; the key combinations are Raycast's to choose. */
+const COMMON_SHORTCUTS = new Set([
+  "Copy",
+  "CopyDeeplink",
+  "CopyName",
+  "CopyPath",
+  "Save",
+  "Duplicate",
+  "Edit",
+  "MoveDown",
+  "MoveUp",
+  "New",
+  "Open",
+  "OpenWith",
+  "Pin",
+  "Refresh",
+  "Remove",
+  "RemoveAll",
+  "ToggleQuickLook",
+]);
+
 export const Keyboard = {
   Shortcut: {
-    Common: new Proxy({} as Record<string, { modifiers: string[]; key: string }>, {
-      get: (_target, key) => ({ modifiers: ["cmd"], key: String(key) }),
+    Common: new Proxy({} as Record<string, { common: string }>, {
+      get: (_target, key) => {
+        if (!COMMON_SHORTCUTS.has(String(key))) throw new Error(`Keyboard.Shortcut.Common has no ${String(key)}`);
+        return { common: String(key) };
+      },
     }),
   },
 };
@@ -38,9 +63,27 @@ export function useNavigation() {
 // ---------------------------------------------------------------------------------------------------------------
 // UI components. Each renders its children plus the element-valued props Raycast shows (actions, accessories, detail),
 // so `renderer.root.findAllByType(Action)` reaches them; `props` keep everything else for assertions.
+// A prop the real component does not declare (props.json, read from @raycast/api's types) fails the render, as a
+// misspelt or invented prop would do nothing in Raycast.
+
+const allowed: Record<string, Set<string>> = Object.fromEntries(
+  Object.entries(ALLOWED_PROPS as Record<string, string[]>).map(([name, props]) => [name, new Set(props)]),
+);
+
+function checkProps(name: string, props: Props): void {
+  const known = allowed[name];
+  if (!known) throw new Error(`the Raycast stand-in has no prop list for ${name} (test/raycast/props-from-types.ts)`);
+  for (const [prop, value] of Object.entries(props)) {
+    if (prop === "children" && value === undefined) continue;
+    if (!known.has(prop)) throw new Error(`<${name}> has no prop "${prop}" in @raycast/api`);
+  }
+}
 
 function named<P extends Props>(name: string, render: (props: P) => React.ReactNode) {
-  const component = (props: P) => React.createElement(React.Fragment, null, render(props));
+  const component = (props: P) => {
+    checkProps(name, props);
+    return React.createElement(React.Fragment, null, render(props));
+  };
   Object.defineProperty(component, "name", { value: name });
   return component as ((props: P) => React.ReactElement) & Record<string, unknown>;
 }
@@ -69,6 +112,8 @@ export const Action = Object.assign(leaf("Action"), {
   Open: leaf("Action.Open"),
   ShowInFinder: leaf("Action.ShowInFinder"),
   Paste: leaf("Action.Paste"),
+  CreateQuicklink: leaf("Action.CreateQuicklink"),
+  ToggleQuickLook: leaf("Action.ToggleQuickLook"),
   Style: { Regular: "regular", Destructive: "destructive" },
 });
 
@@ -78,7 +123,10 @@ export const List = Object.assign(container("List", ["searchBarAccessory", "acti
       Metadata: Object.assign(container("List.Item.Detail.Metadata"), {
         Label: leaf("List.Item.Detail.Metadata.Label"),
         Separator: leaf("List.Item.Detail.Metadata.Separator"),
-        TagList: container("List.Item.Detail.Metadata.TagList"),
+        Link: leaf("List.Item.Detail.Metadata.Link"),
+        TagList: Object.assign(container("List.Item.Detail.Metadata.TagList"), {
+          Item: leaf("List.Item.Detail.Metadata.TagList.Item"),
+        }),
       }),
     }),
   }),
@@ -95,7 +143,7 @@ export const Detail = Object.assign(container("Detail", ["actions", "metadata"])
     Label: leaf("Detail.Metadata.Label"),
     Separator: leaf("Detail.Metadata.Separator"),
     Link: leaf("Detail.Metadata.Link"),
-    TagList: container("Detail.Metadata.TagList"),
+    TagList: Object.assign(container("Detail.Metadata.TagList"), { Item: leaf("Detail.Metadata.TagList.Item") }),
   }),
 });
 

@@ -37,6 +37,7 @@ interface ManifestPreference {
   default?: unknown;
 }
 interface Manifest {
+  name: string;
   preferences?: ManifestPreference[];
   commands?: { name: string; preferences?: ManifestPreference[] }[];
 }
@@ -63,8 +64,19 @@ export function getPreferenceValues<T = Record<string, unknown>>(): T {
   } as T;
 }
 
+/**
+ * Raycast throws for a command the extension does not declare (and for a disabled one: setLaunchError). Launches of
+ * another extension's commands (ownerOrAuthorName + extensionName) are not checked.
+ */
 export async function launchCommand(options: Record<string, unknown>): Promise<void> {
   recorded.launches.push(options);
+  const own = options.extensionName === undefined || options.extensionName === manifest.name;
+  if (own && !manifest.commands?.some((c) => c.name === options.name)) {
+    throw new Error(`No command named "${String(options.name)}" in ${manifest.name}'s manifest`);
+  }
+  if (!Object.values(LaunchType).includes(options.type as LaunchType)) {
+    throw new Error(`launchCommand needs type LaunchType.UserInitiated or LaunchType.Background`);
+  }
   if (testState.launchError) throw testState.launchError;
 }
 

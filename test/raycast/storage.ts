@@ -59,7 +59,8 @@ export class Cache {
   }
 }
 
+/** Empties every store in place: @raycast/utils keeps its Cache instances between renders (and so between tests). */
 export function clearStorage(): void {
   localStore.clear();
-  cacheStores.clear();
+  for (const store of cacheStores.values()) store.clear();
 }

@@ -27,7 +27,8 @@ Usage:
   stormtunnel disconnect <tunnel>|--all         stop tunnels
   stormtunnel status [--json]                   show tunnels
   stormtunnel tunnel add --name N --profile P --target i-... --remote-port N --local-port N
-                         [--remote-host H] [--bind-address A] [--region R] [--no-auto-reconnect]
+                         [--remote-host H] [--bind-address A] [--region R] [--sessions 1-8]
+                         [--no-auto-reconnect]
   stormtunnel tunnel list [--json]              saved tunnels
   stormtunnel tunnel remove <tunnel>            delete a saved tunnel (stops it first)
   stormtunnel tunnel run <id>                   run a tunnel worker in the foreground (what connect starts)

@@ -73,12 +73,32 @@ describe("stormtunnel CLI", () => {
     });
     c = capture(t.env);
     await main(["tunnel", "list"], c.io);
+    expect(c.out[0]).toMatch(/SESSIONS$/);
     expect(c.out[1]).toContain(`db.internal:5432`);
+    expect(c.out[1]).toMatch(/\s1$/);
     c = capture(t.env);
     expect(await main(["tunnel", "remove", "db"], c.io)).toBe(0);
     c = capture(t.env);
     await main(["tunnel", "list"], c.io);
     expect(c.out).toEqual(["No tunnels saved."]);
+  });
+
+  test("tunnel add --sessions sets the pool size, 1 to 8", async () => {
+    const add = ["tunnel", "add", "--profile", "dev", "--target", "i-0123456789abcdef0", "--remote-port", "80"];
+    let c = capture(t.env);
+    expect(await main([...add, "--name", "big", "--local-port", "1", "--sessions", "9"], c.io)).toBe(2);
+    expect(c.err[0]).toMatch(/Sessions must be a whole number from 1 to 8/);
+    c = capture(t.env);
+    expect(await main([...add, "--name", "pool", "--local-port", "2", "--sessions", "4"], c.io)).toBe(0);
+    c = capture(t.env);
+    expect(await main([...add, "--name", "single", "--local-port", "3"], c.io)).toBe(0);
+    const listed = JSON.parse((await run(["tunnel", "list", "--json"])).join("\n"));
+    expect(listed.map((d: { name: string; sessions?: number }) => [d.name, d.sessions])).toEqual([
+      ["pool", 4],
+      ["single", undefined],
+    ]);
+    const table = await run(["tunnel", "list"]);
+    expect(table.find((l) => l.startsWith("pool"))).toMatch(/\s4$/);
   });
 
   test("connect follows the worker to connected; status shows it; disconnect stops it", async () => {

@@ -67,6 +67,18 @@ describe("Connect Tunnel", () => {
     expect(profile.props.value).toBe("dev");
     expect(find(form.root, "Form.TextField", (p) => p.id === "bindAddress").props.value).toBe("127.0.0.1");
     expect(find(form.root, "Form.Checkbox", (p) => p.id === "autoReconnect").props.value).toBe(true);
+    const sessions = find(form.root, "Form.Dropdown", (p) => p.id === "sessions");
+    expect(sessions.props.value).toBe("1");
+    expect(findAll(sessions, "Form.Dropdown.Item").map((i) => i.props.value)).toEqual([
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+      "8",
+    ]);
 
     const type = async (id: string, value: string) =>
       interact(() =>
@@ -77,6 +89,9 @@ describe("Connect Tunnel", () => {
     await type("remoteHost", "orders.internal");
     await type("remotePort", "5432");
     await type("localPort", "15432");
+    await interact(() =>
+      (find(form.root, "Form.Dropdown", (p) => p.id === "sessions").props.onChange as (v: string) => void)("4"),
+    );
     await interact(() => (find(form.root, "Action.SubmitForm").props.onSubmit as () => Promise<void>)());
 
     expect(recorded.toasts.map((t) => [t.style, t.title])).toEqual([["success", "Tunnel saved"]]);
@@ -92,6 +107,7 @@ describe("Connect Tunnel", () => {
         localPort: 15432,
         bindAddress: "127.0.0.1",
         autoReconnect: true,
+        sessions: 4,
       }),
     ]);
 
@@ -148,6 +164,7 @@ describe("Connect Tunnel", () => {
     const view = await renderList();
     const form = await push(find(view.root, "Action.Push", (p) => p.title === "Edit Tunnel"));
     expect(find(form.root, "Form.TextField", (p) => p.id === "localPort").props.value).toBe("8080");
+    expect(find(form.root, "Form.Dropdown", (p) => p.id === "sessions").props.value).toBe("1");
     await interact(() =>
       (find(form.root, "Form.TextField", (p) => p.id === "localPort").props.onChange as (v: string) => void)("9090"),
     );

@@ -1,4 +1,11 @@
-import { isHost, newTunnelId, validateTunnel, type TunnelDefinition } from "../../src/lib/tunnels/definition";
+import {
+  isHost,
+  MAX_SESSIONS,
+  newTunnelId,
+  poolSize,
+  validateTunnel,
+  type TunnelDefinition,
+} from "../../src/lib/tunnels/definition";
 
 const base = {
   name: "orders-db",
@@ -119,6 +126,26 @@ describe("validateTunnel", () => {
     expect(errorsOf({ ...base, region: "europe" }).region).toMatch(/not an AWS region/);
     expect(validateTunnel({ ...base, region: "us-gov-west-1" }).ok).toBe(true);
     expect(errorsOf({ ...base, autoReconnect: "yes" }).autoReconnect).toMatch(/true or false/);
+  });
+
+  it("takes a pool of 1 to 8 sessions, stored only when more than one", () => {
+    const of = (sessions: unknown) => {
+      const r = validateTunnel({ ...base, sessions });
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      return r.value;
+    };
+    expect(of(undefined)).not.toHaveProperty("sessions");
+    expect(of(1)).not.toHaveProperty("sessions");
+    expect(of("")).not.toHaveProperty("sessions");
+    expect(of(4).sessions).toBe(4);
+    expect(of(" 8 ").sessions).toBe(8);
+    expect(poolSize(of(undefined))).toBe(1);
+    expect(poolSize(of("3"))).toBe(3);
+    for (const bad of [0, 9, -1, 2.5, "four", "4x", true]) {
+      expect(errorsOf({ ...base, sessions: bad }).sessions).toBe(
+        `Sessions must be a whole number from 1 to ${MAX_SESSIONS}`,
+      );
+    }
   });
 
   it("rejects ids that cannot name a file", () => {

@@ -1,5 +1,5 @@
 // `stormtunnel tunnel add|list|remove|run`: manage saved tunnels from a terminal; `run` is the worker itself.
-import { describeErrors, TunnelValidationError, validateTunnel } from "../../lib/tunnels/definition";
+import { describeErrors, poolSize, TunnelValidationError, validateTunnel } from "../../lib/tunnels/definition";
 import { findTunnel, loadTunnels, removeTunnel, saveTunnel } from "../../lib/tunnels/store";
 import { isRunning, stopTunnel } from "../../lib/tunnels/supervisor";
 import type { CliCommand } from "../io";
@@ -8,8 +8,18 @@ import { formatTable, parseArgs, rejectUnknown } from "./tunnel-args";
 
 const ADD_USAGE =
   "usage: stormtunnel tunnel add --name N --profile P --target i-... --remote-port N --local-port N " +
-  "[--remote-host H] [--bind-address A] [--region R] [--no-auto-reconnect]";
-const ADD_VALUES = ["name", "profile", "region", "target", "remote-host", "remote-port", "local-port", "bind-address"];
+  "[--remote-host H] [--bind-address A] [--region R] [--sessions 1-8] [--no-auto-reconnect]";
+const ADD_VALUES = [
+  "name",
+  "profile",
+  "region",
+  "target",
+  "remote-host",
+  "remote-port",
+  "local-port",
+  "bind-address",
+  "sessions",
+];
 
 const addTunnel: CliCommand = async (args, io) => {
   const { flags, positionals, unknown } = parseArgs(args, { booleans: ["auto-reconnect"], values: ADD_VALUES });
@@ -26,6 +36,7 @@ const addTunnel: CliCommand = async (args, io) => {
     localPort: flags["local-port"],
     bindAddress: flags["bind-address"],
     autoReconnect: flags["auto-reconnect"],
+    sessions: flags.sessions,
   };
   const checked = validateTunnel(input, tunnels);
   if (!checked.ok) {
@@ -61,10 +72,10 @@ const listTunnels: CliCommand = async (args, io) => {
     io.stdout("No tunnels saved.");
     return 0;
   }
-  const rows = [["NAME", "ID", "PROFILE", "TARGET", "REMOTE", "LOCAL"]];
+  const rows = [["NAME", "ID", "PROFILE", "TARGET", "REMOTE", "LOCAL", "SESSIONS"]];
   for (const t of tunnels) {
     const remote = `${t.remoteHost ?? "(instance)"}:${t.remotePort}`;
-    rows.push([t.name, t.id, t.profile, t.target, remote, `${t.bindAddress}:${t.localPort}`]);
+    rows.push([t.name, t.id, t.profile, t.target, remote, `${t.bindAddress}:${t.localPort}`, String(poolSize(t))]);
   }
   for (const line of formatTable(rows)) io.stdout(line);
   return 0;

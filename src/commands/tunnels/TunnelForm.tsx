@@ -3,7 +3,12 @@ import { Action, ActionPanel, Form, Icon, Toast, showToast, useNavigation } from
 import { useState } from "react";
 import { loadAwsConfig } from "../../lib/aws";
 import type { Env } from "../../lib/home";
-import { TunnelValidationError, validateTunnel, type TunnelDefinition } from "../../lib/tunnels/definition";
+import {
+  MAX_SESSIONS,
+  TunnelValidationError,
+  validateTunnel,
+  type TunnelDefinition,
+} from "../../lib/tunnels/definition";
 import { loadTunnels, saveTunnel } from "../../lib/tunnels/store";
 import { readSettings } from "../settings";
 import { useLoad } from "../use-load";
@@ -133,6 +138,15 @@ export function TunnelForm({ env, tunnel, onSaved }: TunnelFormProps) {
         placeholder="127.0.0.1"
         info="Local address to listen on; 127.0.0.1 keeps the tunnel private to this Mac"
       />
+      <Form.Dropdown
+        {...field("sessions")}
+        title="Sessions"
+        info="Parallel Session Manager sessions to the target: new connections go to the least busy one, so parallel downloads are not limited to one session's speed. Each is a session of its own in AWS (session history, logging)."
+      >
+        {Array.from({ length: MAX_SESSIONS }, (_, i) => String(i + 1)).map((n) => (
+          <Form.Dropdown.Item key={n} value={n} title={n === "1" ? "1 (default)" : n} />
+        ))}
+      </Form.Dropdown>
       <Form.Checkbox {...field("autoReconnect")} label="Reconnect automatically after drops and sign-ins" />
     </Form>
   );

@@ -1,5 +1,5 @@
 // Form fields (strings, as Raycast's Form gives them) ↔ tunnel definitions.
-import { DEFAULT_BIND_ADDRESS, type TunnelDefinition, type TunnelInput } from "../../lib/tunnels/definition";
+import { DEFAULT_BIND_ADDRESS, poolSize, type TunnelDefinition, type TunnelInput } from "../../lib/tunnels/definition";
 import type { AwsConfig } from "../../lib/aws";
 
 export interface TunnelFormValues {
@@ -11,6 +11,8 @@ export interface TunnelFormValues {
   localPort: string;
   bindAddress: string;
   autoReconnect: boolean;
+  /** Pool size, "1" to "8" (a dropdown). */
+  sessions: string;
 }
 
 export type TunnelFormField = keyof TunnelFormValues;
@@ -25,6 +27,7 @@ export function emptyFormValues(profile = ""): TunnelFormValues {
     localPort: "",
     bindAddress: DEFAULT_BIND_ADDRESS,
     autoReconnect: true,
+    sessions: "1",
   };
 }
 
@@ -38,6 +41,7 @@ export function formValuesOf(t: TunnelDefinition): TunnelFormValues {
     localPort: String(t.localPort),
     bindAddress: t.bindAddress,
     autoReconnect: t.autoReconnect,
+    sessions: String(poolSize(t)),
   };
 }
 

@@ -20,6 +20,11 @@ export interface TunnelDefinition {
   /** Local listen address; loopback unless the user opts into more. */
   bindAddress: string;
   autoReconnect: boolean;
+  /**
+   * Session Manager sessions the tunnel keeps open to the target (a pool): new local connections go to the least
+   * loaded one. Absent = 1. Each is a session of its own in AWS (session history, logging, quotas).
+   */
+  sessions?: number;
 }
 
 export type TunnelField = keyof TunnelDefinition;
@@ -32,6 +37,8 @@ export type TunnelValidation = { ok: true; value: TunnelDefinition } | { ok: fal
 
 export const DEFAULT_BIND_ADDRESS = "127.0.0.1";
 export const MAX_NAME_LENGTH = 64;
+/** Each pool member is a Session Manager session of its own in AWS; 8 covers a desktop's parallel transfers. */
+export const MAX_SESSIONS = 8;
 
 const INSTANCE_ID = /^(i|mi)-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const TUNNEL_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -81,6 +88,23 @@ function port(value: unknown, label: string, errors: TunnelErrors, field: Tunnel
   return n;
 }
 
+/** The pool size: 1 to MAX_SESSIONS, from a number or a form's string; absent or empty = 1. */
+function sessionCount(value: unknown, errors: TunnelErrors): number {
+  const raw = typeof value === "string" ? value.trim() : value;
+  if (raw === undefined || raw === null || raw === "") return 1;
+  const n = typeof raw === "number" ? raw : /^\d+$/.test(String(raw)) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SESSIONS) {
+    errors.sessions = `Sessions must be a whole number from 1 to ${MAX_SESSIONS}`;
+    return 1;
+  }
+  return n;
+}
+
+/** How many sessions a tunnel keeps open. */
+export function poolSize(def: Pick<TunnelDefinition, "sessions">): number {
+  return def.sessions ?? 1;
+}
+
 /**
  * Checks and normalises one tunnel. `existing` enables the unique-name check (the tunnel itself, by id, is ignored).
  * A missing id gets a fresh one, so a form's values validate straight into a savable definition.
@@ -126,6 +150,8 @@ export function validateTunnel(input: TunnelInput, existing: readonly TunnelDefi
   else if (input.autoReconnect !== undefined && input.autoReconnect !== null)
     errors.autoReconnect = "Auto-reconnect must be true or false";
 
+  const sessions = sessionCount(input.sessions, errors);
+
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   // Field order is the file's order: keeps tunnels.json diffs readable.
   const value: TunnelDefinition = {
@@ -139,6 +165,7 @@ export function validateTunnel(input: TunnelInput, existing: readonly TunnelDefi
     localPort,
     bindAddress,
     autoReconnect,
+    ...(sessions > 1 ? { sessions } : {}),
   };
   return { ok: true, value };
 }

@@ -11,7 +11,7 @@ const HELP = `Usage: npm run emulator -- [options]
 
   --port N                      emulator port (default: a free one)
   --echo-port N, --http-port N  ports of the TCP echo and HTTP targets (default: free ones)
-  --endpoints-file PATH         also write {ssoOidc, sso, ssm, ec2, url, echoPort, httpPort} as JSON (removed on exit)
+  --endpoints-file PATH         also write {ssoOidc, sso, ssm, ec2, sts, url, echoPort, httpPort} as JSON (removed on exit)
   --verbose                     print every request (secrets redacted)
 
 SSO (IAM Identity Center):
@@ -110,6 +110,11 @@ sso_registration_scopes = sso:account:access
 sso_session = emulator
 sso_account_id = 111122223333
 sso_role_name = Developer
+region = us-east-1
+
+[profile emulator-prod]
+role_arn = arn:aws:iam::444455556666:role/TunnelOperator
+source_profile = emulator-dev
 region = us-east-1`;
 }
 
@@ -117,7 +122,7 @@ function printBanner(emu: Emulator, echo: Target, http: Target): void {
   const env = emu.env();
   const lines = [
     `StormTunnel emulator listening on ${emu.url}`,
-    `  SSO OIDC ${emu.endpoints.ssoOidc}   portal ${emu.endpoints.sso}   SSM ${emu.endpoints.ssm}   EC2 ${emu.endpoints.ec2}`,
+    `  SSO OIDC ${emu.endpoints.ssoOidc}   portal ${emu.endpoints.sso}   SSM ${emu.endpoints.ssm}   EC2 ${emu.endpoints.ec2}   STS ${emu.endpoints.sts}`,
     `  consent pages: ${emu.url}/authorize (PKCE), ${emu.url}/device (device code)` +
       (emu.knobs.autoApprove ? "  [auto-approve on]" : ""),
     `Targets on 127.0.0.1: TCP echo ${echo.port}, HTTP ${http.port}`,

@@ -1,4 +1,5 @@
-// What the emulated AWS account holds: Identity Center assignments, role credentials issued, EC2 instances.
+// What the emulated AWS account holds: Identity Center assignments, IAM roles to assume, role credentials issued,
+// EC2 instances.
 
 export interface RoleDef {
   roleName: string;
@@ -25,7 +26,24 @@ export interface InstanceDef {
   online: boolean;
 }
 
-/** Role credentials handed out by GetRoleCredentials; SSM and EC2 accept only these. */
+/** An IAM role that STS AssumeRole hands out (role chaining from an SSO role into a workload account). */
+export interface IamRoleDef {
+  /** arn:aws:iam::<account>:role/<path/><name> */
+  arn: string;
+  /**
+   * The trust policy's principals: a 12-digit account id trusts every principal of that account; a role ARN trusts
+   * sessions of that role (an SSO role's ARN is arn:aws:iam::<acct>:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_…).
+   */
+  trustedPrincipals: string[];
+  /** The trust policy's sts:ExternalId condition, when it has one. */
+  externalId?: string;
+  /** MaxSessionDuration (3600–43200 s). */
+  maxSessionDurationSeconds: number;
+  /** Like RoleDef.canStartSession: without it StartSession is AccessDeniedException. */
+  canStartSession: boolean;
+}
+
+/** Role credentials handed out by GetRoleCredentials or AssumeRole; SSM, EC2 and STS accept only these. */
 export interface IssuedCredentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -33,10 +51,15 @@ export interface IssuedCredentials {
   expiration: number;
   accountId: string;
   roleName: string;
+  /** Set for AssumeRole sessions: the IAM role assumed and the RoleSessionName (absent for SSO portal credentials). */
+  roleArn?: string;
+  roleSessionName?: string;
 }
 
 export interface Directory {
   accounts: AccountDef[];
+  /** Roles STS AssumeRole may hand out, by their trust policies. */
+  iamRoles: IamRoleDef[];
   instances: InstanceDef[];
   /** Remote hosts for AWS-StartPortForwardingSessionToRemoteHost: name -> loopback address. Never anything else. */
   hosts: Record<string, string>;
@@ -62,6 +85,36 @@ export function defaultDirectory(): Directory {
         accountName: "Production",
         emailAddress: "prod@example.com",
         roles: [{ roleName: "Operator", canStartSession: true }],
+      },
+    ],
+    iamRoles: [
+      // The hub-and-spoke set-up: sign in to Development, assume a role in Production.
+      {
+        arn: "arn:aws:iam::444455556666:role/TunnelOperator",
+        trustedPrincipals: ["111122223333"],
+        maxSessionDurationSeconds: 3600,
+        canStartSession: true,
+      },
+      {
+        arn: "arn:aws:iam::444455556666:role/Auditor",
+        trustedPrincipals: ["111122223333"],
+        maxSessionDurationSeconds: 3600,
+        canStartSession: false,
+      },
+      // A third-party style role: only with the agreed external id.
+      {
+        arn: "arn:aws:iam::444455556666:role/PartnerAccess",
+        trustedPrincipals: ["111122223333"],
+        externalId: "partner-7f3a",
+        maxSessionDurationSeconds: 3600,
+        canStartSession: true,
+      },
+      // A second hop: only sessions of TunnelOperator may assume it.
+      {
+        arn: "arn:aws:iam::777788889999:role/DeepOperator",
+        trustedPrincipals: ["arn:aws:iam::444455556666:role/TunnelOperator"],
+        maxSessionDurationSeconds: 7200,
+        canStartSession: true,
       },
     ],
     instances: [

@@ -18,6 +18,8 @@ export interface EmulatorResponse {
   operation: string;
   /** The parsed request to log; redacted before it is stored. */
   logged?: unknown;
+  /** Error code for the log when the protocol carries it in the body only (query-protocol XML errors). */
+  errorType?: string;
 }
 
 /** A service answers the requests it owns and returns undefined for the rest. */

@@ -1,4 +1,4 @@
-// The local AWS: SSO OIDC, SSO portal, SSM, EC2 and the Session Manager data channel on one loopback port.
+// The local AWS: SSO OIDC, SSO portal, SSM, EC2, STS and the Session Manager data channel on one loopback port.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Clock } from "./clock";
@@ -10,6 +10,7 @@ import { createOidcService, type OidcControls } from "./oidc/service";
 import { createPortalService } from "./portal/service";
 import { createSsmService, type SsmControls } from "./ssm/service";
 import { createEc2Service } from "./ec2/service";
+import { createStsService, type StsControls } from "./sts/service";
 import { createDataChannelService, type DataChannelControls } from "./agent/service";
 
 export interface EmulatorOptions {
@@ -24,6 +25,7 @@ export interface Endpoints {
   sso: string;
   ssm: string;
   ec2: string;
+  sts: string;
 }
 
 export interface Emulator {
@@ -36,6 +38,7 @@ export interface Emulator {
   log: LogEntry[];
   oidc: OidcControls;
   ssm: SsmControls;
+  sts: StsControls;
   dataChannel: DataChannelControls;
   /** Inject a fault for matching requests. */
   addFault(fault: Fault): void;
@@ -64,8 +67,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const portal = createPortalService(ctx);
   const ssm = createSsmService(ctx);
   const ec2 = createEc2Service(ctx);
+  const sts = createStsService(ctx);
   const dataChannel = createDataChannelService(ctx, ssm.controls);
-  const services: EmulatedService[] = [oidc, portal, ssm, ec2, dataChannel];
+  const services: EmulatedService[] = [oidc, portal, ssm, ec2, sts, dataChannel];
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -124,7 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       method: request.method,
       path: request.path,
       status: response.status,
-      errorType: response.headers?.["x-amzn-errortype"],
+      errorType: response.errorType ?? response.headers?.["x-amzn-errortype"],
       request: response.logged,
       fault: fault ? describeFault(fault) : undefined,
     });
@@ -150,7 +154,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const endpoints: Endpoints = { ssoOidc: baseUrl, sso: baseUrl, ssm: baseUrl, ec2: baseUrl };
+  const endpoints: Endpoints = { ssoOidc: baseUrl, sso: baseUrl, ssm: baseUrl, ec2: baseUrl, sts: baseUrl };
 
   return {
     url: baseUrl,
@@ -161,6 +165,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log,
     oidc: oidc.controls,
     ssm: ssm.controls,
+    sts: sts.controls,
     dataChannel: dataChannel.controls,
     addFault: (f) => faults.push({ ...f }),
     clearFaults: () => faults.splice(0),
@@ -169,6 +174,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       AWS_ENDPOINT_URL_SSO: endpoints.sso,
       AWS_ENDPOINT_URL_SSM: endpoints.ssm,
       AWS_ENDPOINT_URL_EC2: endpoints.ec2,
+      AWS_ENDPOINT_URL_STS: endpoints.sts,
     }),
     async close() {
       for (const s of services) await s.close?.();

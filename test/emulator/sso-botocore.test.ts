@@ -1,9 +1,10 @@
-// The emulator driven by botocore (python3), pointed at it only through AWS_ENDPOINT_URL_SSO_OIDC / _SSO,
-// including botocore's own SSOTokenProvider (refresh) and SSO credential provider (role credentials).
-import { spawn } from "node:child_process";
+// The emulator driven by botocore (python3) and the AWS CLI, pointed at it only through AWS_ENDPOINT_URL_*, including
+// botocore's own SSOTokenProvider (refresh), SSO credential provider (role credentials) and AssumeRoleProvider.
+import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { startEmulator, type Emulator } from "./index";
 
 const PY = join(__dirname, "py");
@@ -17,6 +18,13 @@ sso_session = my-sso
 sso_account_id = 111122223333
 sso_role_name = Developer
 region = us-east-1
+
+[profile prod]
+role_arn = arn:aws:iam::444455556666:role/TunnelOperator
+source_profile = dev
+role_session_name = chained-by-botocore
+duration_seconds = 900
+region = eu-west-1
 `;
 
 jest.setTimeout(60_000);
@@ -37,9 +45,9 @@ afterEach(async () => {
 
 type Line = Record<string, unknown>;
 
-/** Runs a script with only the environment a user would have, plus the emulator endpoints. */
-function runPy(script: string, args: string[], onLine?: (line: Line) => void): Promise<Line[]> {
-  const env = {
+/** Only the environment a user would have, plus the emulator endpoints. */
+function userEnv(): NodeJS.ProcessEnv {
+  return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home,
     AWS_CONFIG_FILE: join(home, ".aws", "config"),
@@ -48,6 +56,11 @@ function runPy(script: string, args: string[], onLine?: (line: Line) => void): P
     PYTHONDONTWRITEBYTECODE: "1",
     ...emu.env(),
   };
+}
+
+/** Runs a script that prints one JSON object per line. */
+function runPy(script: string, args: string[], onLine?: (line: Line) => void): Promise<Line[]> {
+  const env = userEnv();
   return new Promise((resolve, reject) => {
     const child = spawn("python3", [join(PY, script), ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
     const lines: Line[] = [];
@@ -167,4 +180,32 @@ test("every error class arrives as the right botocore exception", async () => {
     expired_token: expect.objectContaining({ class: "ExpiredTokenException", error: "expired_token" }),
   });
   expect(existsSync(join(PY, "__pycache__"))).toBe(false);
+});
+
+test("role chaining: botocore's AssumeRoleProvider and the AWS CLI assume a role from the SSO profile's credentials", async () => {
+  await runPy("device_login.py", ["my-sso"], (line) => {
+    if (line.event === "pending") emu.oidc.approve(line.userCode as string);
+  });
+  const [chained] = await runPy("assume_role_chain.py", ["prod"]);
+  expect(chained).toMatchObject({
+    method: "assume-role",
+    account: "444455556666",
+    arn: "arn:aws:sts::444455556666:assumed-role/TunnelOperator/chained-by-botocore",
+  });
+  expect(emu.directory.credentials.get(chained.accessKeyId as string)).toMatchObject({ roleName: "TunnelOperator" });
+  // role_session_name, duration_seconds and the profile's region, as botocore honours them.
+  const byBotocore = emu.sts.assumed.length;
+  expect(byBotocore).toBeGreaterThan(0);
+  for (const a of emu.sts.assumed) {
+    expect(a).toMatchObject({ roleSessionName: "chained-by-botocore", durationSeconds: 900, region: "eu-west-1" });
+  }
+
+  // The AWS CLI (v1 here) resolves the same chain on its own.
+  const { stdout } = await promisify(execFile)(
+    "aws",
+    ["sts", "get-caller-identity", "--profile", "prod", "--query", "Arn", "--output", "text"],
+    { env: userEnv(), timeout: 30_000 },
+  );
+  expect(stdout.trim()).toBe("arn:aws:sts::444455556666:assumed-role/TunnelOperator/chained-by-botocore");
+  expect(emu.sts.assumed.length).toBeGreaterThan(byBotocore);
 });

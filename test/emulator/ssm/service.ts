@@ -89,7 +89,7 @@ export function createSsmService(ctx: EmulatorContext): EmulatedService & { cont
         "ValidationException",
         "1 validation error detected: Value null at 'target' failed to satisfy constraint: Member must not be null",
       );
-    if (!roleAllowsStartSession(ctx.directory.accounts, creds)) {
+    if (!roleAllowsStartSession(ctx.directory, creds)) {
       const resource = `arn:aws:ec2:${region}:${creds.accountId}:instance/${target}`;
       return error(
         op,
@@ -139,7 +139,7 @@ export function createSsmService(ctx: EmulatorContext): EmulatedService & { cont
     creds: Parameters<typeof assumedRoleArn>[0],
     region: string,
   ): EmulatorResponse | undefined {
-    if (roleAllowsStartSession(ctx.directory.accounts, creds)) return undefined;
+    if (roleAllowsStartSession(ctx.directory, creds)) return undefined;
     const resource = `arn:aws:ssm:${region}:${creds.accountId}:session/${String(body.SessionId ?? "")}`;
     return error(
       op,

@@ -39,15 +39,27 @@ describe("opening the channel", () => {
     expect(JSON.stringify(h.emu.log)).not.toContain(session.token);
   });
 
-  it("can send HandshakeComplete before the ack (knob reversedHandshakeOrder)", async () => {
+  it("can send HandshakeComplete before the ack (knob reversedHandshakeOrder), as two separate reads", async () => {
     h.emu.knobs.reversedHandshakeOrder = true;
+    const session = await startPortSession(h.emu, echo().port);
+    const client = await h.connect(session);
+    await client.handshake();
+    await client.waitFor(() => client.acked.has(0));
+    const complete = client.received.find((r) => r.message.payloadType === PayloadType.HandshakeComplete)!;
+    const ack = client.received.find((r) => r.message.messageType === MessageType.Acknowledge)!;
+    expect(client.received.indexOf(complete)).toBeLessThan(client.received.indexOf(ack));
+    // Written together, both frames would reach the client in one read and be handled in one go.
+    expect(complete.read).toBeLessThan(ack.read);
+  });
+
+  it("in the normal order, sends the ack before HandshakeComplete", async () => {
     const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
     await client.waitFor(() => client.acked.has(0));
     const complete = client.received.findIndex((r) => r.message.payloadType === PayloadType.HandshakeComplete);
     const ack = client.received.findIndex((r) => r.message.messageType === MessageType.Acknowledge);
-    expect(complete).toBeLessThan(ack);
+    expect(ack).toBeLessThan(complete);
   });
 });
 

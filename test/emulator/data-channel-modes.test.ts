@@ -53,13 +53,17 @@ describe("basic mode", () => {
     expect(echo().accepted).toBe(3);
   });
 
-  it("ends the session with channel_closed when the destination refuses the dial", async () => {
+  it("ends the session with channel_closed when the destination refuses the dial, in the agent's words", async () => {
     h.emu.knobs.agentVersion = AGENT_VERSIONS.basic;
-    const session = await startPortSession(h.emu, await unusedPort());
+    const port = await unusedPort();
+    const session = await startPortSession(h.emu, port);
     const client = await h.connect(session);
     await client.handshake();
     const closed = await client.waitForType(MessageType.ChannelClosed, 3000);
-    expect(JSON.parse(closed.payload.toString()).Output).toMatch(/^Unable to start port forwarding session: /);
+    // port_basic.go: fmt.Sprintf("Unable to connect to specified port: %v", err) around Go's dial error.
+    expect(JSON.parse(closed.payload.toString()).Output).toBe(
+      `Unable to connect to specified port: dial tcp 127.0.0.1:${port}: connect: connection refused`,
+    );
     expect(h.emu.ssm.sessions.get(session.sessionId)!.status).toBe("Terminated");
   });
 });

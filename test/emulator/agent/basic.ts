@@ -46,8 +46,8 @@ export class BasicPlugin implements PortPlugin {
     const socket = dial(dest, (reason) => {
       this.host.log("dial-failed", { destination: dest.label, reason });
       if (this.socket === socket) this.socket = undefined;
-      // A basic-mode agent cannot report a failed dial; its plugin fails and the session ends.
-      this.host.end("destination refused", `Unable to start port forwarding session: ${reason}`);
+      // A basic-mode agent cannot report a failed dial; its plugin fails with this output and the session ends.
+      this.host.end("destination refused", `Unable to connect to specified port: ${reason}`);
     });
     if (!socket) return;
     this.socket = socket;

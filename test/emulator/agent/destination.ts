@@ -38,8 +38,21 @@ export function dial(dest: Destination, onFail: (reason: string) => void): Socke
   socket.setNoDelay(true);
   let opened = false;
   socket.once("connect", () => (opened = true));
-  socket.on("error", (err) => {
-    if (!opened) onFail(`dial tcp ${dest.address}:${dest.port}: ${err.message}`);
+  socket.on("error", (err: NodeJS.ErrnoException) => {
+    if (!opened) onFail(`dial tcp ${dest.address}:${dest.port}: ${goErrorText(err)}`);
   });
   return socket;
+}
+
+/** Go's wording for a failed connect (the agent is a Go program), e.g. "connect: connection refused". */
+const GO_CONNECT_ERRORS: Record<string, string> = {
+  ECONNREFUSED: "connect: connection refused",
+  ETIMEDOUT: "connect: connection timed out",
+  EHOSTUNREACH: "connect: no route to host",
+  ENETUNREACH: "connect: network is unreachable",
+  EADDRNOTAVAIL: "connect: cannot assign requested address",
+};
+
+function goErrorText(err: NodeJS.ErrnoException): string {
+  return (err.code && GO_CONNECT_ERRORS[err.code]) ?? err.message;
 }

@@ -11,6 +11,11 @@ import type { SharedState } from "./shared";
 import type { SessionTimers } from "./timers";
 import { chooseMode } from "./versions";
 
+/** reversedHandshakeOrder: how long after HandshakeComplete the ack follows (a separate read for the client). */
+const REVERSED_ACK_DELAY_MS = 20;
+/** behaviour.closeAfterHandshakeMs: what the channel_closed says (a port plugin that failed right after starting). */
+export const CLOSED_AFTER_HANDSHAKE_OUTPUT = "The port plugin stopped.";
+
 /** The session as the handshake sees it: the plugins' host, and where the outcome is recorded. */
 export interface HandshakeSession extends PluginHost {
   readonly ssm: SsmSession;
@@ -32,18 +37,24 @@ export class Handshake {
   ) {}
 
   start(): void {
+    const { handshake } = this.shared.behaviour;
     const request = {
       AgentVersion: this.ctx.knobs.agentVersion,
       RequestedClientActions: [
-        {
-          ActionType: "SessionType",
-          ActionParameters: { SessionType: "Port", Properties: { ...this.session.ssm.properties } },
-        },
+        handshake === "wrong-session-type"
+          ? { ActionType: "SessionType", ActionParameters: { SessionType: "Standard_Stream", Properties: {} } }
+          : {
+              ActionType: "SessionType",
+              ActionParameters: { SessionType: "Port", Properties: { ...this.session.ssm.properties } },
+            },
       ],
     };
     this.sentAt = Date.now();
-    this.session.log("handshake-request", { agentVersion: request.AgentVersion });
-    this.outbound.sendStream(PayloadType.HandshakeRequest, Buffer.from(JSON.stringify(request)));
+    this.session.log("handshake-request", { agentVersion: request.AgentVersion, behaviour: handshake });
+    if (handshake !== "none") {
+      const payload = handshake === "not-json" ? "HandshakeRequest, but not JSON {" : JSON.stringify(request);
+      this.outbound.sendStream(PayloadType.HandshakeRequest, Buffer.from(payload));
+    }
     this.timers.after(this.shared.timing.handshakeTimeoutMs, () => {
       if (!this.session.plugin && !this.session.ended) {
         this.session.end(
@@ -56,7 +67,10 @@ export class Handshake {
 
   onResponse(m: ClientMessage): void {
     const { session } = this;
-    let response: { ClientVersion?: string; ProcessedClientActions?: { ActionType?: string; ActionStatus?: number }[] };
+    let response: {
+      ClientVersion?: string;
+      ProcessedClientActions?: { ActionType?: string; ActionStatus?: number; Error?: string }[];
+    };
     try {
       response = JSON.parse(m.payload.toString("utf8"));
     } catch {
@@ -68,22 +82,26 @@ export class Handshake {
         PayloadType.HandshakeComplete,
         Buffer.from(JSON.stringify({ HandshakeTimeToComplete: (Date.now() - this.sentAt) * 1e6, CustomerMessage: "" })),
       );
-    // The ack must precede HandshakeComplete (§14 step 3) unless the test asks for the order that breaks the official client.
-    if (this.ctx.knobs.reversedHandshakeOrder) {
-      complete();
-      this.outbound.sendAck(m);
-    } else {
-      this.outbound.sendAck(m);
-      complete();
-    }
     const failed = (response.ProcessedClientActions ?? []).find((a) => a.ActionStatus !== 1);
     if (failed) {
+      // The agent acks the response, cancels the session and never sends HandshakeComplete.
+      this.outbound.sendAck(m);
       session.log("handshake-failed", { action: failed.ActionType, status: failed.ActionStatus });
       session.end(
         "client failed a handshake action",
-        `Handshake failed: action ${failed.ActionType} was not processed.`,
+        `${failed.ActionType} failed on client with status ${failed.ActionStatus} error: ${failed.Error ?? ""}`,
       );
       return;
+    }
+    // The ack must precede HandshakeComplete (§14 step 3) unless the test asks for the order that breaks the official
+    // client. Reversed, the two go out in separate writes a moment apart, so a client really handles them apart.
+    if (this.ctx.knobs.reversedHandshakeOrder) {
+      complete();
+      this.outbound.flush();
+      this.timers.after(REVERSED_ACK_DELAY_MS, () => !session.ended && this.outbound.sendAck(m));
+    } else {
+      this.outbound.sendAck(m);
+      complete();
     }
     const choice = chooseMode(this.ctx.knobs.agentVersion, session.clientVersion, session.ssm.properties.type);
     session.keepAlive = choice.keepAlive;
@@ -98,6 +116,10 @@ export class Handshake {
       if (choice.keepAlive) this.startKeepAlive(mux);
     } else {
       session.plugin = new BasicPlugin(session);
+    }
+    const closeAfter = this.shared.behaviour.closeAfterHandshakeMs;
+    if (closeAfter !== undefined) {
+      this.timers.after(closeAfter, () => session.end("closeAfterHandshakeMs", CLOSED_AFTER_HANDSHAKE_OUTPUT));
     }
   }
 

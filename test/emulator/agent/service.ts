@@ -6,6 +6,7 @@ import type { EmulatedService, EmulatorContext } from "../context";
 import type { SsmControls } from "../ssm/service";
 import { FaultTable, seededRandom, type MessageFault } from "./faults";
 import { AgentSession, type AgentTiming, type OpenInfo, type SessionStats, type SharedState } from "./session";
+import type { AgentBehaviour } from "./shared";
 
 const PATH = /^\/v1\/data-channel\/([^/?]+)$/;
 
@@ -54,6 +55,8 @@ export interface DataChannelControls {
   endSession(sessionId: string, output?: string): boolean;
   /** Timings of smux keepalive and the handshake; shorten them in tests. */
   timing: AgentTiming;
+  /** Agent misbehaviour for new sessions (a missing or unreadable handshake, a session that closes at once). */
+  behaviour: AgentBehaviour;
 }
 
 export function createDataChannelService(
@@ -65,6 +68,7 @@ export function createDataChannelService(
   const shared: SharedState = {
     faults: new FaultTable(),
     timing: { keepAliveIntervalMs: 10_000, keepAliveTimeoutMs: 30_000, handshakeTimeoutMs: 15_000 },
+    behaviour: { handshake: "normal" },
     withheldAcks: new Map(),
     closeAfter: new Map(),
   };
@@ -191,6 +195,7 @@ export function createDataChannelService(
     startPublication: (id) => sessions.get(id)?.setPublication(false),
     endSession: (id, output = "") => ssm.endSession(id, "ended by test", output),
     timing: shared.timing,
+    behaviour: shared.behaviour,
   };
 
   return {

@@ -25,6 +25,8 @@ export interface SpecClientOptions {
 
 export interface Received {
   at: number;
+  /** Which read from the TCP socket carried the frame: frames written together arrive in the same read. */
+  read: number;
   message: ClientMessage;
 }
 
@@ -40,6 +42,8 @@ export class SpecClient {
   readonly acked = new Set<number>();
   readonly unacked = new Map<number, { bytes: Buffer; sentAt: number }>();
   closeEvents: { code: number; reason: string }[] = [];
+  /** TCP reads so far (see Received.read). */
+  reads = 0;
   autoAck: boolean | ((m: ClientMessage) => boolean);
   outSeq = 0;
   private inExpected = 0;
@@ -65,6 +69,7 @@ export class SpecClient {
   async open(token: string): Promise<void> {
     const ws = new WebSocket(this.streamUrl);
     this.ws = ws;
+    ws.on("upgrade", (res) => res.socket.prependListener("data", () => (this.reads += 1)));
     ws.on("message", (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
     ws.on("close", (code, reason) => {
       this.closeEvents.push({ code, reason: reason.toString() });
@@ -176,7 +181,7 @@ export class SpecClient {
     const r = decodeMessage(Buffer.from(data));
     if (!r.ok) throw new Error(`agent sent an invalid frame: ${r.reason}`);
     const m = r.message;
-    this.received.push({ at: Date.now(), message: m });
+    this.received.push({ at: Date.now(), read: this.reads, message: m });
     if (m.messageType === MessageType.Acknowledge) {
       const ack = parseAck(m);
       if (ack) {

@@ -1,17 +1,28 @@
 // Bundles the worker/CLI (src/cli/main.ts) into assets/stormtunnel.js: plain Node CommonJS that Raycast runs with its
-// own Node (process.execPath) and that `ray build` copies to dist/assets. Run before `ray build` (see package.json).
+// own Node (process.execPath). The bundle is committed: the Raycast store builds with `ray build` alone, which only
+// copies assets/ to dist/assets, so no script of ours runs there.
+// Usage: node scripts/build-worker.mjs [--check] [--root DIR] [--outfile FILE]
+//   --check  build in memory and exit 1 if FILE differs (CI and a test run it: the committed bundle must be fresh).
 import { build } from "esbuild";
-import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+
+const FIX = "npm run build:worker";
 
 // --root and --outfile exist for tests; the build itself uses the defaults.
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? resolve(args[args.indexOf(name) + 1]) : undefined);
+const check = args.includes("--check");
 const root = option("--root") ?? join(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = join(root, "src", "cli", "main.ts");
 const outfile = option("--outfile") ?? join(root, "assets", "stormtunnel.js");
+const shown = relative(process.cwd(), outfile) || outfile;
 
+if (check && !existsSync(outfile)) {
+  console.error(`build-worker: ${shown} is missing. Run \`${FIX}\` and commit it.`);
+  process.exit(1);
+}
 if (!existsSync(entry)) {
   console.error(`build-worker: ${relative(root, entry)} does not exist; the worker/CLI entry must be written first.`);
   process.exit(1);
@@ -28,9 +39,13 @@ const dropEntryHashbang = {
   },
 };
 
+// Deterministic by construction: same sources + same esbuild (pinned) = same bytes on any machine and directory.
+// Minified output carries no paths, comments or timestamps; nothing below depends on the clock or the checkout.
 const result = await build({
   entryPoints: [entry],
   outfile,
+  write: false,
+  absWorkingDir: root,
   bundle: true,
   platform: "node",
   format: "cjs",
@@ -57,10 +72,22 @@ if (raycastInputs.length > 0) {
   process.exit(1);
 }
 
-const code = readFileSync(outfile, "utf8");
-if (code.split("\n", 2)[1]?.startsWith("#!")) {
+const code = result.outputFiles[0].contents;
+if (Buffer.from(code).toString("utf8").split("\n", 2)[1]?.startsWith("#!")) {
   console.error("build-worker: duplicate #! line in the bundle");
   process.exit(1);
 }
+
+if (check) {
+  if (!Buffer.from(code).equals(readFileSync(outfile))) {
+    console.error(
+      `build-worker: ${shown} is stale (it differs from a fresh build of src/). Run \`${FIX}\` and commit it.`,
+    );
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
+writeFileSync(outfile, code);
 chmodSync(outfile, 0o755);
-console.log(`build-worker: ${relative(root, outfile)} (${Math.round(statSync(outfile).size / 1024)} KB)`);
+console.log(`build-worker: ${shown} (${Math.round(code.length / 1024)} KB)`);

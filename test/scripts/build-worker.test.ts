@@ -1,8 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScript } from "./run-script";
+
+const ROOT = join(__dirname, "..", "..");
 
 let dir: string;
 beforeEach(() => {
@@ -26,6 +28,44 @@ describe("build-worker", () => {
     expect(execFileSync(process.execPath, [outfile, "--version"], { encoding: "utf8" }).trim()).toMatch(
       /^\d+\.\d+\.\d+$/,
     );
+  });
+
+  it("is deterministic: the same bytes from another checkout directory, with no path of the checkout inside", () => {
+    const here = join(dir, "here.js");
+    expect(runScript("build-worker.mjs", ["--outfile", here]).status).toBe(0);
+    // A second checkout elsewhere: same sources, another directory (node_modules shared, as npm ci would fill it).
+    const other = join(dir, "elsewhere", "checkout");
+    for (const p of ["src", "package.json", "tsconfig.json"])
+      cpSync(join(ROOT, p), join(other, p), { recursive: true });
+    symlinkSync(join(ROOT, "node_modules"), join(other, "node_modules"));
+    const there = join(dir, "there.js");
+    const run = runScript("build-worker.mjs", ["--root", other, "--outfile", there]);
+    expect(run.stderr).toBe("");
+    expect(readFileSync(there).equals(readFileSync(here))).toBe(true);
+    const code = readFileSync(here, "utf8");
+    expect(code).not.toContain(ROOT);
+    expect(code).not.toContain("node_modules/");
+    expect(code).not.toContain(tmpdir());
+  });
+
+  it("--check accepts a fresh bundle and names the one command that fixes a stale or missing one", () => {
+    const outfile = join(dir, "stormtunnel.js");
+    expect(runScript("build-worker.mjs", ["--outfile", outfile]).status).toBe(0);
+    const fresh = runScript("build-worker.mjs", ["--check", "--outfile", outfile]);
+    expect({ status: fresh.status, stderr: fresh.stderr }).toEqual({ status: 0, stderr: "" });
+
+    appendFileSync(outfile, "\n");
+    const stale = runScript("build-worker.mjs", ["--check", "--outfile", outfile]);
+    expect(stale.status).toBe(1);
+    expect(stale.stderr.trim().split("\n")).toHaveLength(1);
+    expect(stale.stderr).toMatch(/stormtunnel\.js is stale .* Run `npm run build:worker` and commit it\./);
+    expect(readFileSync(outfile, "utf8").endsWith("\n\n")).toBe(true); // --check never writes
+
+    rmSync(outfile);
+    const missing = runScript("build-worker.mjs", ["--check", "--outfile", outfile]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("stormtunnel.js is missing. Run `npm run build:worker` and commit it.");
+    expect(existsSync(outfile)).toBe(false);
   });
 
   it("fails with a clear message when the CLI entry is missing", () => {

@@ -1,9 +1,11 @@
 // Installs the locked dependencies when they are missing or older than package-lock.json, so `npm run demo` and
-// `npm test` are the only setup commands a newcomer needs. A no-op once node_modules is current.
+// `npm test` are the only setup commands a newcomer needs, and readies the git clone (scripts/setup-clone.mjs).
+// A no-op once node_modules is current.
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setupClone } from "./setup-clone.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const lock = join(root, "package-lock.json");
@@ -18,3 +20,5 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
     process.exit(r.status ?? 1);
   }
 }
+
+setupClone(root);

@@ -8,9 +8,10 @@ export interface ScriptRun {
   stderr: string;
 }
 
-export function runScript(script: string, args: string[] = []): ScriptRun {
+export function runScript(script: string, args: string[] = [], env?: NodeJS.ProcessEnv): ScriptRun {
   const result = spawnSync(process.execPath, [join(__dirname, "..", "..", "scripts", script), ...args], {
     encoding: "utf8",
+    env,
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -92,7 +92,9 @@ export async function demo(): Promise<void> {
     const web = await startHttpServer();
     const db = await startEchoServer();
     targets.push(web, db);
-    show(`emulator ${emu.url}; on instance ${INSTANCE}: web app on port ${web.port}, echo service on port ${db.port}`);
+    show(
+      `emulator: SSO OIDC ${emu.endpoints.ssoOidc}, SSM ${emu.endpoints.ssm}, data channel ${emu.endpoints.ssmmessages}; on instance ${INSTANCE}: web app on port ${web.port}, echo service on port ${db.port}`,
+    );
 
     say("Writing a throwaway HOME with an SSO profile (nothing of yours is read or written).");
     const home = join(dir, "home");

@@ -17,7 +17,7 @@ describe("sign-in on first connect", () => {
       const s = readState(w.env, id);
       return s?.status === "authenticating" && s.login?.userCode ? s : undefined;
     });
-    expect(state.login?.url).toContain(w.emu.url);
+    expect(state.login?.url).toContain(w.emu.endpoints.device);
     return state.login!.userCode!;
   }
 

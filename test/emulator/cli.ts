@@ -1,17 +1,20 @@
-// `npm run emulator`: the local AWS (SSO OIDC, portal, SSM, EC2, data channel) plus loopback targets, standalone.
+// `npm run emulator`: the local AWS (SSO OIDC, portal, SSM, EC2, STS, data channel) plus loopback targets, standalone.
 // Prints endpoints, an example ~/.aws/config and the env vars to export; --endpoints-file writes them as JSON.
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { ENDPOINT_NAMES } from "./endpoints";
 import { startEmulator, type Emulator } from "./index";
 import { AGENT_VERSIONS, type AgentMode, type EmulatorKnobs } from "./knobs";
 import { startEchoServer, startHttpServer, type Target } from "./targets";
 
 const HELP = `Usage: npm run emulator -- [options]
 
-  --port N                      emulator port (default: a free one)
+  --port N                      first of ${ENDPOINT_NAMES.length} consecutive ports, one per endpoint in this order:
+                                ${ENDPOINT_NAMES.join(", ")} (default: free ones)
   --echo-port N, --http-port N  ports of the TCP echo and HTTP targets (default: free ones)
-  --endpoints-file PATH         also write {ssoOidc, sso, ssm, ec2, sts, url, echoPort, httpPort} as JSON (removed on exit)
+  --endpoints-file PATH         also write {${ENDPOINT_NAMES.join(", ")}, echoPort, httpPort} as JSON
+                                (removed on exit)
   --verbose                     print every request (secrets redacted)
 
 SSO (IAM Identity Center):
@@ -120,10 +123,12 @@ region = us-east-1`;
 
 function printBanner(emu: Emulator, echo: Target, http: Target): void {
   const env = emu.env();
+  const e = emu.endpoints;
   const lines = [
-    `StormTunnel emulator listening on ${emu.url}`,
-    `  SSO OIDC ${emu.endpoints.ssoOidc}   portal ${emu.endpoints.sso}   SSM ${emu.endpoints.ssm}   EC2 ${emu.endpoints.ec2}   STS ${emu.endpoints.sts}`,
-    `  consent pages: ${emu.url}/authorize (PKCE), ${emu.url}/device (device code)` +
+    "StormTunnel emulator, one listener per AWS endpoint:",
+    `  SSO OIDC ${e.ssoOidc}   portal ${e.sso}   SSM ${e.ssm}   EC2 ${e.ec2}   STS ${e.sts}`,
+    `  data channel ${e.ssmmessages.replace(/^http/, "ws")}/v1/data-channel/<session>`,
+    `  consent pages: ${e.ssoOidc}/authorize (PKCE), ${e.device}/ (device code)` +
       (emu.knobs.autoApprove ? "  [auto-approve on]" : ""),
     `Targets on 127.0.0.1: TCP echo ${echo.port}, HTTP ${http.port}`,
     "",
@@ -138,7 +143,7 @@ function printBanner(emu: Emulator, echo: Target, http: Target): void {
 }
 
 function writeEndpointsFile(path: string, emu: Emulator, echo: Target, http: Target): void {
-  const data = { ...emu.endpoints, url: emu.url, echoPort: echo.port, httpPort: http.port };
+  const data = { ...emu.endpoints, echoPort: echo.port, httpPort: http.port };
   // Write then rename, so a script polling for the file never reads half of it.
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(data, null, 2) + "\n");
@@ -191,7 +196,7 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const emu = await startEmulator({ knobs, port: ports.emulator });
+  const emu = await startEmulator({ knobs, ports: ports.emulator });
   const echo = await startEchoServer(ports.echo);
   const http = await startHttpServer(ports.http);
   const endpointsFile = values["endpoints-file"];

@@ -1,5 +1,6 @@
-// The emulator's HTTP plumbing: one loopback server, services tried in order, every request logged (secrets redacted).
+// The emulator's HTTP vocabulary: requests, responses, faults, log entries (secrets redacted) and AWS error bodies.
 import type { IncomingHttpHeaders } from "node:http";
+import type { EndpointName } from "./endpoints";
 
 export interface EmulatorRequest {
   method: string;
@@ -32,6 +33,8 @@ export interface LogEntry {
   at: number;
   service: string;
   operation: string;
+  /** The listener the request reached (absent for data-channel events). */
+  endpoint?: EndpointName;
   method: string;
   path: string;
   status: number;

@@ -31,7 +31,7 @@ describe("StartSession", () => {
     expect(out.TokenValue!.length).toBeGreaterThan(40);
     const url = new URL(out.StreamUrl!);
     expect(url.protocol).toBe("ws:");
-    expect(url.host).toBe(new URL(emu.url).host);
+    expect(url.host).toBe(new URL(emu.endpoints.ssmmessages).host);
     expect(url.pathname).toBe(`/v1/data-channel/${out.SessionId}`);
     expect(url.searchParams.get("role")).toBe("publish_subscribe");
     expect(url.searchParams.get("cell-number")).toBeTruthy();

@@ -99,7 +99,7 @@ test("PKCE login, then botocore's SSOTokenProvider refreshes exactly once when <
   emu.knobs.autoApprove = true;
   emu.knobs.accessTokenTtlSeconds = 600;
   const [done] = await runPy("pkce_login.py", ["my-sso"]);
-  expect(done).toMatchObject({ event: "done", authorizeUrl: `${emu.url}/authorize`, refreshable: true });
+  expect(done).toMatchObject({ event: "done", authorizeUrl: `${emu.endpoints.ssoOidc}/authorize`, refreshable: true });
   expect(emu.oidc.lastAuthorize?.params).toMatchObject({ code_challenge_method: "S256", scopes: "sso:account:access" });
 
   emu.knobs.accessTokenTtlSeconds = 3600;

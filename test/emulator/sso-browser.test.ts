@@ -50,7 +50,7 @@ async function registerPkce() {
 test("Allow on /authorize sends the browser to the loopback listener with code and state", async () => {
   const reg = await registerPkce();
   const { verifier, challenge } = pkcePair();
-  const url = authorizeUrl(emu.url, {
+  const url = authorizeUrl(emu.endpoints.ssoOidc, {
     clientId: reg.clientId!,
     redirectUri: callback.redirectUri,
     challenge,
@@ -85,7 +85,12 @@ test("Deny sends error=access_denied; a decision made by a test is followed by t
   const page = await browser.newPage();
   try {
     await page.goto(
-      authorizeUrl(emu.url, { clientId: reg.clientId!, redirectUri: callback.redirectUri, challenge, state: "d" }),
+      authorizeUrl(emu.endpoints.ssoOidc, {
+        clientId: reg.clientId!,
+        redirectUri: callback.redirectUri,
+        challenge,
+        state: "d",
+      }),
     );
     await page.click("#deny");
     const denied = await callback.next();
@@ -93,7 +98,12 @@ test("Deny sends error=access_denied; a decision made by a test is followed by t
     expect(denied.get("state")).toBe("d");
 
     await page.goto(
-      authorizeUrl(emu.url, { clientId: reg.clientId!, redirectUri: callback.redirectUri, challenge, state: "c" }),
+      authorizeUrl(emu.endpoints.ssoOidc, {
+        clientId: reg.clientId!,
+        redirectUri: callback.redirectUri,
+        challenge,
+        state: "c",
+      }),
     );
     await page.waitForSelector("#allow");
     emu.oidc.approve("c");

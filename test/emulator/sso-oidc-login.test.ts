@@ -49,7 +49,7 @@ describe("device code flow", () => {
   test("pending until approved, then tokens; the device code is single-use", async () => {
     const reg = await register(["sso:account:access"]);
     const dev = await startDevice(reg);
-    expect(dev.verificationUriComplete).toBe(`${h.emu.url}/device?user_code=${dev.userCode}`);
+    expect(dev.verificationUriComplete).toBe(`${h.emu.endpoints.device}/?user_code=${dev.userCode}`);
     expect(dev).toMatchObject({ expiresIn: 600, interval: 1 });
     const pending = await pollDevice(reg, dev.deviceCode).catch((e: unknown) => e);
     expect(pending).toBeInstanceOf(AuthorizationPendingException);
@@ -136,7 +136,7 @@ describe("authorization code + PKCE", () => {
     const html = await pageRes.text();
     expect(html).toContain('id="allow"');
     const requestId = /name="request_id" value="([^"]+)"/.exec(html)![1];
-    const res = await fetch(`${h.emu.url}/authorize`, {
+    const res = await fetch(`${h.emu.endpoints.ssoOidc}/authorize`, {
       method: "POST",
       redirect: "manual",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -162,7 +162,12 @@ describe("authorization code + PKCE", () => {
     const reg = await registerPkce();
     const { verifier, challenge } = pkcePair();
     const redirectUri = "http://127.0.0.1:34351/oauth/callback";
-    const url = authorizeUrl(h.emu.url, { clientId: reg.clientId!, redirectUri, challenge, state: "st-1" });
+    const url = authorizeUrl(h.emu.endpoints.ssoOidc, {
+      clientId: reg.clientId!,
+      redirectUri,
+      challenge,
+      state: "st-1",
+    });
     const back = await browse(url);
     expect(h.emu.oidc.lastAuthorize).toMatchObject({ url, params: { state: "st-1", scopes: "sso:account:access" } });
     expect(`${back.origin}${back.pathname}`).toBe(redirectUri);
@@ -173,7 +178,7 @@ describe("authorization code + PKCE", () => {
     await expect(exchange(reg, code, redirectUri, verifier)).rejects.toBeInstanceOf(InvalidGrantException);
 
     const again = await browse(
-      authorizeUrl(h.emu.url, { clientId: reg.clientId!, redirectUri, challenge, state: "st-2" }),
+      authorizeUrl(h.emu.endpoints.ssoOidc, { clientId: reg.clientId!, redirectUri, challenge, state: "st-2" }),
     );
     const token = await exchange(reg, again.searchParams.get("code")!, redirectUri, verifier);
     expect(token.refreshToken).toBeTruthy();
@@ -185,18 +190,18 @@ describe("authorization code + PKCE", () => {
     const { verifier, challenge } = pkcePair();
     const redirectUri = "http://127.0.0.1:40000/oauth/callback";
     const code1 = (
-      await browse(authorizeUrl(h.emu.url, { clientId: reg.clientId!, redirectUri, challenge }))
+      await browse(authorizeUrl(h.emu.endpoints.ssoOidc, { clientId: reg.clientId!, redirectUri, challenge }))
     ).searchParams.get("code")!;
     await expect(exchange(reg, code1, "http://127.0.0.1:40001/oauth/callback", verifier)).rejects.toBeInstanceOf(
       InvalidGrantException,
     );
     const code2 = (
-      await browse(authorizeUrl(h.emu.url, { clientId: reg.clientId!, redirectUri, challenge }))
+      await browse(authorizeUrl(h.emu.endpoints.ssoOidc, { clientId: reg.clientId!, redirectUri, challenge }))
     ).searchParams.get("code")!;
     h.emu.clock.advance(301_000);
     await expect(exchange(reg, code2, redirectUri, verifier)).rejects.toBeInstanceOf(ExpiredTokenException);
     const code3 = (
-      await browse(authorizeUrl(h.emu.url, { clientId: reg.clientId!, redirectUri, challenge }))
+      await browse(authorizeUrl(h.emu.endpoints.ssoOidc, { clientId: reg.clientId!, redirectUri, challenge }))
     ).searchParams.get("code")!;
     const token = await exchange(reg, code3, redirectUri, verifier);
     await expect(exchange(reg, code3, redirectUri, verifier)).rejects.toBeInstanceOf(InvalidGrantException);
@@ -208,12 +213,14 @@ describe("authorization code + PKCE", () => {
     const { challenge } = pkcePair();
     const redirectUri = "http://127.0.0.1:40000/oauth/callback";
     const denied = await browse(
-      authorizeUrl(h.emu.url, { clientId: reg.clientId!, redirectUri, challenge, state: "s" }),
+      authorizeUrl(h.emu.endpoints.ssoOidc, { clientId: reg.clientId!, redirectUri, challenge, state: "s" }),
       "deny",
     );
     expect(Object.fromEntries(denied.searchParams)).toMatchObject({ error: "access_denied", state: "s" });
 
-    const res = await fetch(authorizeUrl(h.emu.url, { clientId: reg.clientId!, redirectUri, challenge, state: "s2" }));
+    const res = await fetch(
+      authorizeUrl(h.emu.endpoints.ssoOidc, { clientId: reg.clientId!, redirectUri, challenge, state: "s2" }),
+    );
     expect(res.status).toBe(200);
     expect(h.emu.oidc.pending()).toEqual([expect.objectContaining({ kind: "authorize", key: "s2", redirectUri })]);
     const decision = h.emu.oidc.approve("s2");
@@ -226,13 +233,15 @@ describe("authorization code + PKCE", () => {
     const { challenge } = pkcePair();
     const redirectUri = "http://127.0.0.1:40000/oauth/callback";
     const html = await (
-      await fetch(authorizeUrl(h.emu.url, { clientId: reg.clientId!, redirectUri, challenge, state: "old" }))
+      await fetch(
+        authorizeUrl(h.emu.endpoints.ssoOidc, { clientId: reg.clientId!, redirectUri, challenge, state: "old" }),
+      )
     ).text();
     const requestId = /name="request_id" value="([^"]+)"/.exec(html)![1];
     h.emu.clock.advance(601_000);
     expect(h.emu.oidc.pending()).toEqual([]);
     expect(() => h.emu.oidc.approve("old")).toThrow(/no pending authorization/);
-    const res = await fetch(`${h.emu.url}/authorize`, {
+    const res = await fetch(`${h.emu.endpoints.ssoOidc}/authorize`, {
       method: "POST",
       redirect: "manual",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -244,7 +253,7 @@ describe("authorization code + PKCE", () => {
   test("unregistered redirect URIs get an error page, never a redirect; autoApprove redirects at once", async () => {
     const reg = await registerPkce();
     const { challenge } = pkcePair();
-    const evil = authorizeUrl(h.emu.url, {
+    const evil = authorizeUrl(h.emu.endpoints.ssoOidc, {
       clientId: reg.clientId!,
       redirectUri: "http://127.0.0.1:1/evil",
       challenge,
@@ -255,13 +264,16 @@ describe("authorization code + PKCE", () => {
 
     h.emu.knobs.autoApprove = true;
     const redirectUri = "http://127.0.0.1:40000/oauth/callback";
-    const auto = await fetch(authorizeUrl(h.emu.url, { clientId: reg.clientId!, redirectUri, challenge, state: "a" }), {
-      redirect: "manual",
-    });
+    const auto = await fetch(
+      authorizeUrl(h.emu.endpoints.ssoOidc, { clientId: reg.clientId!, redirectUri, challenge, state: "a" }),
+      {
+        redirect: "manual",
+      },
+    );
     expect(auto.status).toBe(302);
     expect(new URL(auto.headers.get("location")!).searchParams.get("code")).toBeTruthy();
     const noChallenge = await fetch(
-      `${h.emu.url}/authorize?response_type=code&client_id=${reg.clientId}&redirect_uri=${encodeURIComponent(redirectUri)}&state=z`,
+      `${h.emu.endpoints.ssoOidc}/authorize?response_type=code&client_id=${reg.clientId}&redirect_uri=${encodeURIComponent(redirectUri)}&state=z`,
       { redirect: "manual" },
     );
     expect(new URL(noChallenge.headers.get("location")!).searchParams.get("error")).toBe("invalid_request");

@@ -51,7 +51,7 @@ it("device code without a browser: prints the code and URL, waits for approval, 
   expect(code).toBe(0);
   expect(out[0]).toMatch(
     new RegExp(
-      `^To sign in, open ${emu.url}/device and enter the code [A-Z0-9]{4}-[A-Z0-9]{4}\\n\\(or open ${emu.url}/device\\?user_code=`,
+      `^To sign in, open ${emu.endpoints.device}/ and enter the code [A-Z0-9]{4}-[A-Z0-9]{4}\\n\\(or open ${emu.endpoints.device}/\\?user_code=`,
     ),
   );
   expect(out.at(-1)).toMatch(

@@ -107,7 +107,7 @@ it("shows the code, opens the verification page, polls at the interval until app
   expect(polls).toBe(1);
   const waiting = progress.find((p) => p.status === "waiting-for-device-code")!;
   expect(waiting.userCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-  expect(waiting.verificationUri).toBe(`${emu.url}/device`);
+  expect(waiting.verificationUri).toBe(`${emu.endpoints.device}/`);
   expect(opened).toEqual([waiting.verificationUriComplete]);
   expect(sleeps).toEqual([1000, 1000]);
   expect(emu.oidc.accessTokenValid(token.accessToken)).toBe(true);
@@ -266,7 +266,7 @@ it("can be cancelled while waiting", async () => {
 it("says the OIDC endpoint is unreachable, naming it and the region", async () => {
   const { group } = await groupOf(home, "dev");
   const closed = await startEmulator();
-  const url = closed.url;
+  const url = closed.endpoints.ssoOidc;
   await closed.close();
   const err = await login(group, opts({ endpoints: { ssoOidc: url, sso: url } })).catch((e) => e);
   expect(err).toMatchObject({ kind: "transient", code: "ECONNREFUSED" });

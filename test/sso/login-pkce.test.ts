@@ -79,7 +79,7 @@ it("signs in through the consent page in Chromium and tells the browser it is do
   const url = emu.oidc.lastAuthorize!.url;
   expect(url).toMatch(
     new RegExp(
-      `^${emu.url}/authorize\\?response_type=code&client_id=[^&]+&redirect_uri=http%3A%2F%2F127\\.0\\.0\\.1%3A\\d+%2Foauth%2Fcallback` +
+      `^${emu.endpoints.ssoOidc}/authorize\\?response_type=code&client_id=[^&]+&redirect_uri=http%3A%2F%2F127\\.0\\.0\\.1%3A\\d+%2Foauth%2Fcallback` +
         "&state=[0-9a-f-]{36}&code_challenge_method=S256&scopes=sso%3Aaccount%3Aaccess&code_challenge=[A-Za-z0-9_-]{43}$",
     ),
   );

@@ -86,7 +86,7 @@ it("logs out locally even when the portal is unreachable or the token already in
     portalLoggedOut: false,
   });
   await login(group, { env: home.env, method: "device-code", endpoints: emu.endpoints });
-  const url = emu.url;
+  const url = emu.endpoints.sso;
   await emu.close();
   expect(await logout(group, { env: home.env, endpoints: { sso: url, ssoOidc: url } })).toEqual({
     deleted: true,

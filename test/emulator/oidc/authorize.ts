@@ -33,7 +33,7 @@ function redirect(location: string, logged: unknown): EmulatorResponse {
 
 export function getAuthorize(ctx: EmulatorContext, req: EmulatorRequest, record: (r: AuthorizeRecord) => void) {
   const params = Object.fromEntries(req.query);
-  record({ url: `${ctx.baseUrl()}${req.path}?${req.query.toString()}`, params });
+  record({ url: `${ctx.endpoint("ssoOidc")}${req.path}?${req.query.toString()}`, params });
   const logged = params;
   const state = ssoState(ctx);
   const reg = state.registrations.get(params.client_id ?? "");

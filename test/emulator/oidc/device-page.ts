@@ -1,4 +1,5 @@
-// The device verification page: GET /device[?user_code=…] to enter or confirm a code, POST /device to decide.
+// The device verification page (its own host, like device.sso.<region>.amazonaws.com): GET /[?user_code=…] to enter
+// or confirm a code, POST / to decide.
 import type { EmulatorContext } from "../context";
 import type { EmulatorRequest, EmulatorResponse } from "../http";
 import { approveDevice } from "./device";

@@ -31,7 +31,8 @@ export function startDeviceAuthorization(ctx: EmulatorContext, body: Body): Reco
     status: "pending",
   };
   state.deviceAuthorizations.set(auth.deviceCode, auth);
-  const verificationUri = `${ctx.baseUrl()}/device`;
+  // IAM Identity Center sends users to its own host (device.sso.<region>.amazonaws.com/), not the OIDC endpoint.
+  const verificationUri = `${ctx.endpoint("device")}/`;
   return {
     deviceCode: auth.deviceCode,
     userCode,

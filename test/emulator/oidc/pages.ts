@@ -48,7 +48,7 @@ export function deviceEntryPage(error?: string): string {
   return page(
     "Authorize request",
     `${error ? `<p id="error" role="alert">${escapeHtml(error)}</p>` : ""}
-<form method="get" action="/device"><label>Code <input name="user_code" id="user_code" autocomplete="off"></label>
+<form method="get" action="/"><label>Code <input name="user_code" id="user_code" autocomplete="off"></label>
 <button type="submit" id="next">Next</button></form>`,
   );
 }
@@ -58,7 +58,7 @@ export function deviceConfirmPage(userCode: string, clientName: string): string 
     "Allow access?",
     `<p>Confirm this code matches the one shown by <strong id="client-name">${escapeHtml(clientName)}</strong>:</p>
 <p><code id="user-code">${escapeHtml(userCode)}</code></p>
-${decisionForm("/device", { user_code: userCode })}`,
+${decisionForm("/", { user_code: userCode })}`,
   );
 }
 

@@ -48,8 +48,8 @@ export function registerClient(ctx: EmulatorContext, body: Body): Record<string,
     clientSecret: reg.clientSecret,
     clientIdIssuedAt: issuedAt,
     clientSecretExpiresAt: expiresAt,
-    authorizationEndpoint: `${ctx.baseUrl()}/authorize`,
-    tokenEndpoint: `${ctx.baseUrl()}/token`,
+    authorizationEndpoint: `${ctx.endpoint("ssoOidc")}/authorize`,
+    tokenEndpoint: `${ctx.endpoint("ssoOidc")}/token`,
   };
 }
 

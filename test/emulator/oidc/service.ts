@@ -1,5 +1,6 @@
-// SSO OIDC emulator: the REST-JSON API (RegisterClient, StartDeviceAuthorization, CreateToken) plus the
-// browser pages (/authorize consent, /device verification). Wire format per sso-tokens.md §8.
+// SSO OIDC emulator: the REST-JSON API (RegisterClient, StartDeviceAuthorization, CreateToken) and the /authorize
+// consent page, all on the OIDC endpoint as in AWS; plus the device verification page, which AWS serves from its
+// own host (device.sso.<region>.amazonaws.com). Wire format per sso-tokens.md §8.
 import type { EmulatedService, EmulatorContext } from "../context";
 import { json, type EmulatorRequest, type EmulatorResponse } from "../http";
 import { authorizeStatus, getAuthorize, postAuthorize } from "./authorize";
@@ -22,11 +23,18 @@ function classify(req: EmulatorRequest): { service: string; operation: string } 
   // POST /token?aws_iam=t is CreateTokenWithIAM (SigV4), which the emulator does not offer.
   if (req.method === "POST" && req.path === "/token" && !req.query.has("aws_iam")) return op("CreateToken");
   if (req.path === "/authorize" || req.path === "/authorize/status") return op("Authorize");
-  if (req.path === "/device" || req.path === "/device/") return op("DeviceVerification");
   return undefined;
 }
 
-export function createOidcService(ctx: EmulatorContext): EmulatedService & { controls: OidcControls } {
+function classifyDevicePage(req: EmulatorRequest): { service: string; operation: string } | undefined {
+  const form = req.headers["content-type"]?.startsWith("application/x-www-form-urlencoded");
+  const page = req.path === "/" && (req.method === "GET" || (req.method === "POST" && form));
+  return page ? { service: SERVICE, operation: "DeviceVerification" } : undefined;
+}
+
+export function createOidcService(
+  ctx: EmulatorContext,
+): EmulatedService & { controls: OidcControls; devicePage: EmulatedService } {
   const controls = createOidcControls(ctx);
 
   function api(operation: string, body: Buffer, run: (b: Body) => Record<string, unknown>): EmulatorResponse {
@@ -52,14 +60,19 @@ export function createOidcService(ctx: EmulatorContext): EmulatedService & { con
         return api(id.operation, req.body, (b) => startDeviceAuthorization(ctx, b));
       case "CreateToken":
         return api(id.operation, req.body, (b) => createToken(ctx, b));
-      case "Authorize":
+      default:
         if (req.path === "/authorize/status") return authorizeStatus(ctx, req);
         if (req.method === "POST") return postAuthorize(ctx, req);
         return getAuthorize(ctx, req, controls.recordAuthorize);
-      default:
-        return req.method === "POST" ? postDevicePage(ctx, req) : getDevicePage(ctx, req);
     }
   }
 
-  return { name: SERVICE, handle, classify, controls };
+  async function handleDevicePage(req: EmulatorRequest): Promise<EmulatorResponse | undefined> {
+    if (!classifyDevicePage(req)) return undefined;
+    if (ctx.knobs.oidcDelayMs > 0) await new Promise((r) => setTimeout(r, ctx.knobs.oidcDelayMs));
+    return req.method === "POST" ? postDevicePage(ctx, req) : getDevicePage(ctx, req);
+  }
+
+  const devicePage: EmulatedService = { name: SERVICE, handle: handleDevicePage, classify: classifyDevicePage };
+  return { name: SERVICE, handle, classify, controls, devicePage };
 }

@@ -1,6 +1,7 @@
 // SSM (AWS JSON 1.1, X-Amz-Target: AmazonSSM.*): the session API and DescribeInstanceInformation.
 import { randomBytes, randomUUID } from "node:crypto";
 import type { EmulatedService, EmulatorContext } from "../context";
+import { jsonRpcUnknownOperation } from "../endpoints";
 import type { EmulatorRequest, EmulatorResponse } from "../http";
 import { authenticate, type AuthFailure } from "./auth";
 import { describeInstanceInformation } from "./instance-information";
@@ -69,7 +70,7 @@ export function createSsmService(ctx: EmulatorContext): EmulatedService & { cont
         case "DescribeInstanceInformation":
           return ok(op, describeInstanceInformation(ctx, body));
         default:
-          return error(op, "UnknownOperationException", "", "message");
+          return { ...jsonRpcUnknownOperation(SERVICE, req), operation: op };
       }
     };
     return withLog(answer(), body);
@@ -111,7 +112,7 @@ export function createSsmService(ctx: EmulatorContext): EmulatedService & { cont
     }
     const sessionId = newSessionId(sessionName(creds));
     const token = newToken();
-    const streamUrl = `${ctx.baseUrl().replace(/^http/, "ws")}/v1/data-channel/${sessionId}?role=publish_subscribe&cell-number=${randomBytes(24).toString("base64url")}`;
+    const streamUrl = `${ctx.endpoint("ssmmessages").replace(/^http/, "ws")}/v1/data-channel/${sessionId}?role=publish_subscribe&cell-number=${randomBytes(24).toString("base64url")}`;
     const session: SsmSession = {
       sessionId,
       target,

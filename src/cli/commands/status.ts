@@ -1,7 +1,8 @@
 // `stormtunnel status [--json]`: every saved tunnel with its live state (state files reconciled against processes).
 import { loadTunnels } from "../../lib/tunnels/store";
 import { tunnelStatuses } from "../../lib/tunnels/supervisor";
-import type { TunnelState } from "../../lib/tunnels/state";
+import { poolSize } from "../../lib/tunnels/definition";
+import type { PoolMemberState, TunnelState } from "../../lib/tunnels/state";
 import { describeRoute } from "../../lib/tunnels/route";
 import type { CliCommand } from "../io";
 import { formatAge, formatBytes, formatTable, parseArgs, rejectUnknown } from "./tunnel-args";
@@ -21,6 +22,10 @@ export interface StatusRow {
   pid?: number;
   sessionId?: string;
   lastError?: string;
+  /** Sessions the tunnel is set to keep open (its pool size). */
+  poolSize: number;
+  /** The pool's members while the tunnel runs: each one's session and the connections it carries. */
+  sessions?: PoolMemberState[];
 }
 
 /** Saved tunnels joined with their states; states of deleted tunnels still show while their worker runs. */
@@ -45,6 +50,8 @@ export async function statusRows(env: Record<string, string | undefined>): Promi
       pid: s?.status === "stopped" ? undefined : s?.pid,
       sessionId: s?.sessionId,
       lastError: s?.lastError,
+      poolSize: poolSize(t),
+      ...(s?.sessions && s.status !== "stopped" ? { sessions: s.sessions } : {}),
     };
   });
   for (const s of states.values()) {
@@ -64,6 +71,8 @@ export async function statusRows(env: Record<string, string | undefined>): Promi
       pid: s.pid,
       sessionId: s.sessionId,
       lastError: s.lastError,
+      poolSize: s.sessions?.length ?? 1,
+      ...(s.sessions ? { sessions: s.sessions } : {}),
     });
   }
   return rows;
@@ -102,5 +111,23 @@ export const statusCommand: CliCommand = async (args, io) => {
   for (const r of rows) {
     if (r.lastError && r.status !== "connected") io.stdout(`${r.name}: ${r.lastError}`);
   }
+  for (const r of rows) for (const line of poolLines(r)) io.stdout(line);
   return 0;
 };
+
+/** A running pool of more than one session: one line per member with its session and connections. */
+export function poolLines(r: StatusRow): string[] {
+  const members = r.sessions ?? [];
+  if (members.length < 2) return [];
+  const connected = members.filter((m) => m.status === "connected").length;
+  const table = members.map((m) => [
+    `  ${m.slot}`,
+    m.status,
+    m.sessionId ?? "-",
+    `${m.activeConnections} connection${m.activeConnections === 1 ? "" : "s"}`,
+    `${formatBytes(m.bytesIn)} in`,
+    `${formatBytes(m.bytesOut)} out`,
+    m.lastError ?? "",
+  ]);
+  return [`${r.name}: ${connected} of ${members.length} sessions connected`, ...formatTable(table)];
+}

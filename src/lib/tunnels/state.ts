@@ -13,11 +13,30 @@ export interface LoginPrompt {
   message?: string;
 }
 
+/** One member of a tunnel's session pool, as `status` and the Raycast detail show it. */
+export type PoolMemberStatus = "opening" | "connected" | "reconnecting" | "waiting" | "refused" | "ended";
+
+export interface PoolMemberState {
+  /** 1-based position in the pool. */
+  slot: number;
+  status: PoolMemberStatus;
+  /** The Session Manager session this member holds now (absent while opening, waiting or refused). */
+  sessionId?: string;
+  /** Local connections this member carries now, and has carried in all. */
+  activeConnections: number;
+  connections: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Why the member is waiting or was refused (e.g. ThrottlingException); never a secret. */
+  lastError?: string;
+}
+
 export interface TunnelState {
   id: string;
   name?: string;
   status: TunnelStatus;
   pid?: number;
+  /** The oldest connected session of the pool (the only one for a pool of 1). */
   sessionId?: string;
   /** host:port of the local listener once it is open. */
   localAddress?: string;
@@ -31,6 +50,8 @@ export interface TunnelState {
   bytesOut: number;
   lastError?: string;
   login?: LoginPrompt;
+  /** The session pool, one row per member (absent between sessions and once stopped). */
+  sessions?: PoolMemberState[];
   /** When the tunnel entered its current status (ISO). */
   since: string;
   updatedAt: string;

@@ -66,3 +66,33 @@ export function classifyFailure(err: unknown): Failure {
   const what = name && name !== "Error" ? `${name}: ` : "";
   return { kind: "transient", message: `${what}${short(e.message) || "unknown error"}` };
 }
+
+/** AWS's names for "too many requests" and "over a quota": the SDK has already retried these. */
+const THROTTLING_NAMES = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "ThrottledException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "SlowDown",
+  "ServiceQuotaExceededException",
+  "LimitExceededException",
+]);
+
+/**
+ * What a pool member that could not open means for the pool (the first session is recovery's business):
+ * `refused` shrinks the pool; `later` also says when it is worth asking again (throttling, quotas); `retry` is an
+ * ordinary failure retried with backoff.
+ */
+export type MemberVerdict =
+  { kind: "refused"; message: string } | { kind: "later"; message: string } | { kind: "retry"; message: string };
+
+export function memberVerdict(err: unknown): MemberVerdict {
+  const name = (err as { name?: unknown } | null)?.name;
+  const failure = classifyFailure(err);
+  if (typeof name === "string" && THROTTLING_NAMES.has(name)) return { kind: "later", message: failure.message };
+  if (failure.kind === "permission" || failure.kind === "config") return { kind: "refused", message: failure.message };
+  return { kind: "retry", message: failure.message };
+}

@@ -24,7 +24,7 @@ export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
       signIn.succeeded();
       recovery.succeeded();
       const end = await serve(ctx, live);
-      if (end === "aborted" || !recovery.afterEnd(end, live.sessionId)) break;
+      if (end === "aborted" || !recovery.afterEnd(end, end.sessionId)) break;
     } catch (err) {
       if (ctx.signal.aborted || !(await recovery.afterFailure(err))) break;
     }

@@ -9,15 +9,22 @@ export interface LiveSession extends OpenedSession {
   mode: string;
 }
 
-export async function openSession(ctx: WorkerContext): Promise<LiveSession> {
-  const { backend, def, log, authWatch, signal, listener } = ctx;
+/** One session up to HandshakeComplete: the first of a pool, or a member joining or replacing one later. */
+export async function startSession(ctx: WorkerContext): Promise<LiveSession> {
+  const { backend, def, log, authWatch, signal } = ctx;
   const opened = await backend.open(def, { log, beforeResume: () => authWatch.untilUsable(signal) });
-  // StartSession succeeded; if what follows fails, do not leave the session open on AWS.
-  const abandon = async (err: unknown): Promise<never> => {
-    await withTimeout(opened.session.terminate(0), 3000).catch(() => undefined);
-    throw err;
-  };
-  const info = await opened.session.start().catch(abandon);
-  if (!listener.listening) await listener.listen().catch(abandon);
+  const info = await opened.session.start().catch((err: unknown) => abandon(opened, err));
   return { ...opened, ...info };
+}
+
+export async function openSession(ctx: WorkerContext): Promise<LiveSession> {
+  const live = await startSession(ctx);
+  if (!ctx.listener.listening) await ctx.listener.listen().catch((err: unknown) => abandon(live, err));
+  return live;
+}
+
+/** StartSession succeeded but what followed failed: do not leave the session open on AWS. */
+async function abandon(opened: OpenedSession, err: unknown): Promise<never> {
+  await withTimeout(opened.session.terminate(0), 3000).catch(() => undefined);
+  throw err;
 }

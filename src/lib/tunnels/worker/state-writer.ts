@@ -1,12 +1,20 @@
 // The worker's side of the state file: status changes are written at once, traffic counters at most once a second.
 import type { Env } from "../../home";
-import { initialState, nextState, writeState, type TunnelState, type TunnelStatus } from "../state";
+import {
+  initialState,
+  nextState,
+  writeState,
+  type PoolMemberState,
+  type TunnelState,
+  type TunnelStatus,
+} from "../state";
 
 export interface Counters {
   connections: number;
   activeConnections: number;
   bytesIn: number;
   bytesOut: number;
+  sessions?: PoolMemberState[];
 }
 
 export class StateWriter {
@@ -50,7 +58,8 @@ export class StateWriter {
         c.bytesIn !== s.bytesIn ||
         c.bytesOut !== s.bytesOut ||
         c.connections !== s.connections ||
-        c.activeConnections !== s.activeConnections
+        c.activeConnections !== s.activeConnections ||
+        JSON.stringify(c.sessions) !== JSON.stringify(s.sessions)
       ) {
         this.update({});
       }

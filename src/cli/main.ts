@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `stormtunnel` CLI and the detached worker: one entry point (bundled to assets/stormtunnel.js), plain Node.
 // Subcommands load lazily so `status` or `tunnel run` never pays for code it does not use.
+import { explainError } from "../lib/local-file";
 import type { CliCommand, CliIo } from "./io";
 
 export const VERSION = "1.0.0";
@@ -80,7 +81,7 @@ function run(): void {
       setTimeout(() => process.exit(code), 50).unref();
     },
     (err: unknown) => {
-      process.stderr.write(`stormtunnel: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`stormtunnel: ${explainError(err)}\n`);
       process.exit(1);
     },
   );

@@ -30,6 +30,26 @@ export async function writeFileAtomic(file: string, data: string, opts: { mode?:
   await syncDir(dir);
 }
 
+/**
+ * Fails now, with the file-system error writeFileAtomic would meet later (a folder we may not write in, a folder
+ * where the file belongs, a file where a folder belongs), so a sign-in is not done only to lose its token.
+ */
+export async function probeWritable(file: string, opts: { dirMode?: number } = {}): Promise<void> {
+  const dir = dirname(file);
+  await fs.mkdir(dir, { recursive: true, mode: opts.dirMode ?? 0o700 });
+  const st = await fs.stat(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return undefined;
+    throw err;
+  });
+  if (st?.isDirectory()) {
+    const err: NodeJS.ErrnoException = new Error(`EISDIR: illegal operation on a directory, open '${file}'`);
+    throw Object.assign(err, { code: "EISDIR", errno: -21, syscall: "open", path: file });
+  }
+  const probe = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.probe`);
+  await (await fs.open(probe, "wx", 0o600)).close();
+  await fs.unlink(probe);
+}
+
 /** Makes the rename itself durable; not every platform lets a directory be fsynced, which is fine. */
 async function syncDir(dir: string): Promise<void> {
   const h = await fs.open(dir, "r").catch(() => undefined);
@@ -73,8 +93,11 @@ export async function readJsonFile(file: string, opts: { retries?: number; delay
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT") return { state: "missing" };
       if (code === "EISDIR") return { state: "corrupt", reason: "is a directory, not a file" };
-      if (code === "EACCES" || code === "EPERM")
-        return { state: "corrupt", reason: "cannot be read (permission denied)" };
+      if (code === "EACCES" || code === "EPERM") {
+        // Usually the whole folder, after `sudo aws sso login`: hand all of it back.
+        const fix = `sudo chown -R "$(whoami)" "${dirname(file)}"`;
+        return { state: "corrupt", reason: `${file} cannot be read by you (${code}); make it yours again: ${fix}` };
+      }
       throw err;
     }
     if (text.trim() === "") {

@@ -4,6 +4,7 @@ import { findTunnel } from "../../lib/tunnels/store";
 import { PortInUseError, startTunnel } from "../../lib/tunnels/supervisor";
 import type { TunnelState } from "../../lib/tunnels/state";
 import type { CliCommand, CliIo } from "../io";
+import { explainError } from "../../lib/local-file";
 import { sentence } from "../../lib/sentence";
 import { shellQuote } from "../shell-quote";
 import { parseArgs, rejectUnknown } from "./tunnel-args";
@@ -63,7 +64,7 @@ export const connectCommand: CliCommand = async (args, io) => {
     io.stderr(
       err instanceof PortInUseError
         ? `Cannot connect: ${err.message}`
-        : `Cannot start the tunnel: ${(err as Error).message}`,
+        : `Cannot start the tunnel: ${explainError(err)}`,
     );
     return 1;
   }

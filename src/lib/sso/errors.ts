@@ -1,7 +1,9 @@
 // The §6.4 error classes: what an SSO failure means for the user (log in again, retry later, ask an admin, fix config).
+import { describeLocalFileError, isLocalFileError } from "../local-file";
 import { LockBusyError } from "../lock";
 
-export type SsoErrorKind = "auth-required" | "transient" | "permission" | "config" | "cancelled";
+/** `local-file`: our own disk write failed (permissions, a file in the way): the user fixes it here, not at AWS. */
+export type SsoErrorKind = "auth-required" | "transient" | "permission" | "config" | "cancelled" | "local-file";
 
 /** An SSO failure whose message says what to do. Never carries a token or secret. */
 export class SsoError extends Error {
@@ -69,6 +71,10 @@ export function classifySsoError(err: unknown): SsoError {
       code: err.code,
       cause: err,
     });
+  }
+  if (isLocalFileError(err)) {
+    const problem = describeLocalFileError(err);
+    return new SsoError("local-file", `${problem.message} ${problem.fix}`, { code: problem.code, cause: err });
   }
   const e = (err && typeof err === "object" ? err : {}) as AwsLikeError;
   const name = e.name ?? "";

@@ -230,7 +230,11 @@ export class RefreshRunner {
 
   /** A local failure (disk, lock, status file): report it on the session instead of failing every other one. */
   private async failed(group: SsoSessionGroup, err: unknown): Promise<SessionCheck> {
-    const reason = `Token check failed: ${err instanceof Error ? err.message : String(err)}`;
+    const local = classifySsoError(err);
+    const reason =
+      local.kind === "local-file"
+        ? local.message
+        : `Token check failed: ${err instanceof Error ? err.message : String(err)}`;
     const view = await this.view(group, undefined, false).catch(() => undefined);
     if (!view) return { group, state: "signed-out", reason, tunnelUsable: false };
     return { ...this.result(group, view, undefined), reason };

@@ -7,6 +7,7 @@ import type { OpenBrowser } from "./browser";
 import { deviceCodeLogin } from "./device-flow";
 import { classifySsoError, SsoError } from "../errors";
 import type { FlowContext } from "./flow-context";
+import { probeWritable } from "../../atomic-file";
 import { withFileLock } from "../../lock";
 import { cancelled, loginCallFailed, registrationRejected } from "./errors";
 import { isTerminal, writeLoginProgress, type LoginProgress } from "./state";
@@ -59,8 +60,10 @@ export async function runLogin(group: SsoSessionGroup, opts: RunLoginOptions): P
     await writeLoginProgress(opts.env, group, progress);
     opts.publish(progress);
   };
-  await report({});
   try {
+    await report({});
+    // Before anything is issued: a cache we cannot write would make the user sign in only to lose the token.
+    await probeWritable(group.tokenCacheFile);
     const registration = await ensureRegistration(group, opts);
     const ctx: FlowContext = {
       group,

@@ -1,5 +1,6 @@
 // What a failure means for a tunnel worker: sign in again, fix permissions/config, or just retry later.
 import { SESSION_RIGHTS } from "../../ssm/session-api";
+import { describeLocalFileError, isLocalFileError } from "../../local-file";
 import { SsoError } from "../../sso/errors";
 import { AuthRequiredError, TunnelConfigError } from "./tunnel-auth";
 
@@ -30,12 +31,16 @@ function short(message: string | undefined): string {
 }
 
 export function classifyFailure(err: unknown): Failure {
+  if (isLocalFileError(err)) {
+    const problem = describeLocalFileError(err);
+    return { kind: "config", message: `${problem.message} ${problem.fix}` };
+  }
   if (err instanceof AuthRequiredError) return { kind: "auth", message: `Sign-in needed: ${err.message}` };
   if (err instanceof TunnelConfigError) return { kind: "config", message: err.message };
   if (err instanceof SsoError) {
     if (err.kind === "auth-required") return { kind: "auth", message: err.message };
     if (err.kind === "permission") return { kind: "permission", message: err.message };
-    if (err.kind === "config") return { kind: "config", message: err.message };
+    if (err.kind === "config" || err.kind === "local-file") return { kind: "config", message: err.message };
     return { kind: "transient", message: err.message };
   }
   const e = (err && typeof err === "object" ? err : {}) as AwsLike;

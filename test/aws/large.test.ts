@@ -73,7 +73,8 @@ test("every profile is there, with its kind", () => {
 test("groups: one per session and one per legacy start URL, covering every SSO profile and chain", () => {
   expect(config.groups).toHaveLength(SESSIONS + 10);
   expect(config.groups.reduce((n, g) => n + g.profiles.length, 0)).toBe(SSO + LEGACY + CHAINED);
-  expect(config.groups.filter((g) => g.canRefresh)).toHaveLength(SESSIONS - SESSIONS / 4);
+  // StormTunnel's sign-in refreshes every one: with or without sso_registration_scopes, legacy included.
+  expect(config.groups.filter((g) => g.canRefresh)).toHaveLength(SESSIONS + 10);
   const s7 = config.groups.find((g) => g.sessionName === "s7");
   expect(s7?.profiles.filter((p) => p.startsWith("sso-"))).toHaveLength(SSO / SESSIONS);
 });

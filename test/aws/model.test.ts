@@ -38,22 +38,39 @@ test("scopes are split on commas, trimmed, empty items dropped", () => {
   expect(get("same-url-other-session", "sso").registrationScopes).toBeNull();
 });
 
-test("a session without sso:account:access cannot refresh and says why", () => {
-  expect(get("same-url-other-session", "sso")).toMatchObject({ canRefresh: false, usableForTunnels: true });
+test("a session without sso_registration_scopes refreshes (StormTunnel registers the scope) and warns about the CLI", () => {
+  expect(get("same-url-other-session", "sso")).toMatchObject({ canRefresh: true, usableForTunnels: true });
   expect(config.problems).toContainEqual(
     expect.objectContaining({
       section: "sso-session corp-no-scopes",
       key: "sso_registration_scopes",
       severity: "warning",
+      message: expect.stringContaining("aws sso login --use-device-code"),
     }),
   );
 });
 
-test("legacy profiles key the cache on the start URL byte for byte and cannot refresh", () => {
+test("a session whose scopes lack sso:account:access cannot refresh for tunnels and says why", () => {
+  const other = parseAwsConfig(
+    "[sso-session ide]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-1\n" +
+      "sso_registration_scopes = codewhisperer:completions\n\n[profile ide]\nsso_session = ide\n" +
+      "sso_account_id = 111122223333\nsso_role_name = Dev\n",
+    { path: "/c", homeDir: HOME },
+  );
+  expect(findProfile(other, "ide")).toMatchObject({ canRefresh: false });
+  expect(other.problems).toContainEqual(
+    expect.objectContaining({
+      key: "sso_registration_scopes",
+      message: expect.stringContaining("lacks sso:account:access"),
+    }),
+  );
+});
+
+test("legacy profiles key the cache on the start URL byte for byte, and StormTunnel's sign-in refreshes them", () => {
   const legacy = get("old-style", "sso");
   expect(legacy).toMatchObject({
     style: "legacy",
-    canRefresh: false,
+    canRefresh: true,
     usableForTunnels: true,
     registrationScopes: null,
   });

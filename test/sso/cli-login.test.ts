@@ -138,7 +138,7 @@ it("logout signs out of the profile's session; a second logout says there was no
 it("logout --all covers every SSO session in the config", async () => {
   emu.knobs.autoApprove = true;
   await loginCommand(["dev", "--device-code"], io());
-  await loginCommand(["legacy"], io());
+  await loginCommand(["legacy", "--device-code"], io());
   out = [];
   expect(await logoutCommand(["--all"], io())).toBe(0);
   expect(out.filter((l) => l.startsWith("Signed out"))).toHaveLength(2);

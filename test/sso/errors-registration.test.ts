@@ -1,6 +1,6 @@
 // Error classes (§6.4) and the CLI registration file's name and reuse rules (§4.5).
 import { basename } from "node:path";
-import type { SsoSessionGroup } from "../../src/lib/aws";
+import { registrationCacheFile, type SsoSessionGroup } from "../../src/lib/aws";
 import { classifySsoError, SsoError } from "../../src/lib/sso/errors";
 import { isReusableFor, registrationFileFor, type StoredRegistration } from "../../src/lib/sso/registration-cache";
 
@@ -63,12 +63,8 @@ describe("registration file", () => {
   });
 
   const now = Date.parse("2026-01-01T00:00:00Z");
-  const reg = (expiresAt: string, grantTypes?: string[]): StoredRegistration => ({
-    clientId: "c",
-    clientSecret: "s",
-    expiresAt,
-    grantTypes,
-  });
+  const reg = (expiresAt: string, grantTypes?: string[], scopes: string[] | null = ["sso:account:access"]) =>
+    ({ clientId: "c", clientSecret: "s", expiresAt, grantTypes, scopes: scopes ?? undefined }) as StoredRegistration;
 
   it("reuses a registration unless it expires within 15 minutes", () => {
     expect(isReusableFor(reg("2026-01-01T00:16:00Z"), "device-code", now)).toBe(true);
@@ -83,5 +79,31 @@ describe("registration file", () => {
     expect(isReusableFor(pkce, "device-code", now)).toBe(false);
     expect(isReusableFor(device, "pkce", now)).toBe(false);
     expect(isReusableFor(device, "device-code", now)).toBe(true);
+  });
+
+  it("never reuses a scope-less registration (the CLI's device flow): its tokens have no refresh token", () => {
+    expect(isReusableFor(reg("2026-03-01T00:00:00Z", undefined, null), "device-code", now)).toBe(false);
+    expect(isReusableFor(reg("2026-03-01T00:00:00Z", undefined, []), "device-code", now)).toBe(false);
+  });
+
+  it("legacy profiles keep a scoped registration of their own, not the CLI's scope-less legacy file", () => {
+    const legacy = { ...group, tokenCacheKey: group.startUrl, sessionName: undefined, registrationScopes: null };
+    // The CLI's legacy key hashes "scopes": null, "session_name": null (sso-tokens.md §4.5).
+    const cli = registrationCacheFile("/h", {
+      startUrl: group.startUrl,
+      region: "us-east-1",
+      scopes: null,
+      sessionName: null,
+    });
+    const ours = registrationFileFor("/h", legacy);
+    expect(ours).not.toBe(cli);
+    expect(ours).toBe(
+      registrationCacheFile("/h", {
+        startUrl: group.startUrl,
+        region: "us-east-1",
+        scopes: ["sso:account:access"],
+        sessionName: null,
+      }),
+    );
   });
 });

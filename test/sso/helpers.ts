@@ -1,9 +1,12 @@
 // Shared test scaffolding for the SSO tests: a throwaway HOME and StormTunnel home, never the real ones.
+import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { findProfile, groupFor, loadAwsConfig } from "../../src/lib/aws";
 import type { Env } from "../../src/lib/home";
+import type { Emulator } from "../emulator";
 
 export interface TempHome {
   dir: string;
@@ -91,4 +94,17 @@ export async function groupOf(home: TempHome, profile: string) {
   const p = findProfile(config, profile);
   if (!group || !p || p.kind !== "sso") throw new Error(`no SSO group for ${profile}`);
   return { group, profile: p };
+}
+
+/** What botocore (the AWS CLI's core) makes of the token cache: test/sso/py/sso_token.py PROFILE ACTION. */
+export async function botocoreProbe(
+  home: TempHome,
+  emu: Emulator,
+  profile: string,
+  action: string,
+): Promise<Record<string, unknown>> {
+  const env = { ...home.env, ...emu.env(), PYTHONDONTWRITEBYTECODE: "1" } as NodeJS.ProcessEnv;
+  const script = join(__dirname, "py", "sso_token.py");
+  const { stdout } = await promisify(execFile)("python3", [script, profile, action], { env, timeout: 30_000 });
+  return JSON.parse(stdout.trim().split("\n").pop()!);
 }

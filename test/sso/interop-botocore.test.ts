@@ -1,19 +1,17 @@
 // The cache file is the interop surface: botocore (the AWS CLI's core) and StormTunnel read, refresh and log out
 // each other's tokens, against the emulator, in a temp HOME.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { startEmulator, type Emulator } from "../emulator";
 import { login } from "../../src/lib/sso/login";
 import { createTokenWithRefreshToken } from "../../src/lib/sso/oidc";
 import { getRoleCredentials } from "../../src/lib/sso/role-credentials";
 import { formatCacheTimestamp } from "../../src/lib/sso/timestamps";
 import { readToken, writeToken, type CachedToken } from "../../src/lib/sso/token-cache";
-import { groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
+import { botocoreProbe, groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
 
 jest.setTimeout(60_000);
 
-const run = promisify(execFile);
 const PY = join(__dirname, "py");
 
 let emu: Emulator;
@@ -29,11 +27,7 @@ afterEach(async () => {
   home.cleanup();
 });
 
-async function botocore(profile: string, action: string): Promise<Record<string, unknown>> {
-  const env = { ...home.env, ...emu.env(), PYTHONDONTWRITEBYTECODE: "1" } as NodeJS.ProcessEnv;
-  const { stdout } = await run("python3", [join(PY, "sso_token.py"), profile, action], { env, timeout: 30_000 });
-  return JSON.parse(stdout.trim().split("\n").pop()!);
-}
+const botocore = (profile: string, action: string) => botocoreProbe(home, emu, profile, action);
 
 async function ourToken(file: string): Promise<CachedToken> {
   const read = await readToken(file);

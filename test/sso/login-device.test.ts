@@ -185,14 +185,18 @@ it("stops when the user denies access (access_denied)", async () => {
   expect((err as Error).message).toContain("denied in the browser");
 });
 
-it("uses the device flow for legacy profiles even when PKCE is asked for", async () => {
+it("signs legacy profiles in with sso:account:access, so their token comes with a refresh token", async () => {
   emu.knobs.autoApprove = true;
   const { group } = await groupOf(home, "legacy");
-  await login(group, opts({ method: "pkce" }));
+  await login(group, opts());
   expect(emu.oidc.createTokenCalls.device_code).toBe(1);
-  expect(emu.oidc.clients()[0].clientName).toMatch(/^botocore-client-\d+$/);
+  expect(emu.oidc.clients()[0]).toMatchObject({
+    clientName: expect.stringMatching(/^botocore-client-\d+$/),
+    scopes: ["sso:account:access"],
+  });
   const read = await readToken(group.tokenCacheFile);
   expect(read.state === "ok" && read.token.startUrl).toBe(group.startUrl);
+  expect(read.state === "ok" && read.refreshable).toBe(true);
 });
 
 it("reuses a cached registration, but never a PKCE one", async () => {
@@ -219,13 +223,24 @@ it("re-registers when the cached registration expires within 15 minutes", async 
   expect(emu.oidc.clients()).toHaveLength(2);
 });
 
-it("without registration scopes gets no refresh token (as the CLI's device flow)", async () => {
+it("without sso_registration_scopes still registers sso:account:access, so the token refreshes", async () => {
   emu.knobs.autoApprove = true;
   const { group } = await groupOf(home, "plain");
+  // A scope-less registration the CLI's device flow left in the shared file is not reused: it gives no refresh token.
+  const file = registrationFileFor(home.dir, group);
+  mkdirSync(home.cacheDir, { recursive: true });
+  const cliClient = emu.oidc.seedLogin({ scopes: [] });
+  const expiresAt = new Date(cliClient.registrationExpiresAt * 1000).toISOString();
+  writeFileSync(
+    file,
+    JSON.stringify({ clientId: cliClient.clientId, clientSecret: cliClient.clientSecret, expiresAt }),
+  );
   await login(group, opts());
   const read = await readToken(group.tokenCacheFile);
-  expect(read.state === "ok" && read.refreshable).toBe(false);
-  expect(emu.oidc.clients()[0].scopes).toEqual([]);
+  expect(read.state === "ok" && read.refreshable).toBe(true);
+  expect(read.state === "ok" && read.token.clientId).not.toBe(cliClient.clientId);
+  expect(emu.oidc.clients().at(-1)?.scopes).toEqual(["sso:account:access"]);
+  expect(JSON.parse(readFileSync(file, "utf8")).scopes).toEqual(["sso:account:access"]);
 });
 
 it("keeps going with the code on screen when the browser cannot be opened", async () => {

@@ -88,16 +88,34 @@ describe("stormtunnel refresh", () => {
 });
 
 describe("stormtunnel profiles", () => {
-  test("lists kind, session, token state, expiry and tunnel usability", async () => {
+  test("lists kind, session, token state, expiry, silent refresh and tunnel usability", async () => {
     await loginCorp(3 * MIN);
     const c = io();
     expect(await profilesCommand([], c)).toBe(0);
-    expect(c.out[0]).toMatch(/^PROFILE\s+KIND\s+SESSION\s+TOKEN\s+EXPIRES\s+TUNNEL\s+NOTE$/);
+    expect(c.out[0]).toMatch(/^PROFILE\s+KIND\s+SESSION\s+TOKEN\s+EXPIRES\s+REFRESH\s+TUNNEL\s+NOTE$/);
     const dev = c.out.find((l) => l.startsWith("dev "))!;
-    expect(dev).toMatch(/sso-session\s+corp\s+expiring\s+\S+Z \(in 3 min\)\s+yes/);
+    expect(dev).toMatch(/sso-session\s+corp\s+expiring\s+\S+Z \(in 3 min\)\s+auto\s+yes/);
     const old = c.out.find((l) => l.startsWith("old "))!;
-    expect(old).toMatch(/legacy-sso\s+https:\/\/d-0000000000\.awsapps\.com\/start\s+signed-out\s+-\s+no/);
+    expect(old).toMatch(/legacy-sso\s+https:\/\/d-0000000000\.awsapps\.com\/start\s+signed-out\s+-\s+-\s+no/);
     expect(emu.log.length).toBe(0); // no network
+  });
+
+  test("a legacy token the AWS CLI wrote (no refresh token) says when it runs out and how to make it refresh", async () => {
+    const config = await corpGroup(home.env);
+    const legacy = config.config.groups.find((g) => !g.sessionName)!;
+    await writeToken(
+      legacy.tokenCacheFile,
+      loginToken(emu, { refreshToken: undefined, expiresAt: formatCacheTimestamp(Date.now() + 40 * MIN) }),
+    );
+    const c = io();
+    expect(await profilesCommand([], c)).toBe(0);
+    const old = c.out.find((l) => l.startsWith("old "))!;
+    expect(old).toMatch(/legacy-sso\s+\S+\s+valid\s+\S+Z \(in 40 min\)\s+sign in\s+yes\s+\(stormtunnel login old\)$/);
+    const json = io();
+    await profilesCommand(["--json"], json);
+    expect(JSON.parse(json.out.join("\n"))).toContainEqual(
+      expect.objectContaining({ profile: "old", state: "valid", silentRefresh: "sign-in-to-enable" }),
+    );
   });
 
   test("--json", async () => {

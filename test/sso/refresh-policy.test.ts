@@ -74,19 +74,24 @@ describe("refresh policy", () => {
       { state: "refreshing", refresh: false },
     ],
     [
-      "legacy profile, expiring",
+      "scopes without sso:account:access, expiring",
       input({ sessionCanRefresh: false, tok: { expiresAt: NOW + MIN } }),
-      { state: "expiring", refresh: false, reason: /sso-session/ },
+      { state: "expiring", refresh: false, reason: /lack sso:account:access/ },
     ],
     [
-      "legacy profile, expired",
+      "scopes without sso:account:access, expired",
       input({ sessionCanRefresh: false, tok: { expiresAt: NOW - 1 } }),
       { state: "expired", refresh: false },
     ],
     [
-      "no refresh token (device code without scopes)",
+      "no refresh token (an AWS CLI legacy login): runs out, offers a StormTunnel sign-in, no badge",
       input({ tok: { expiresAt: NOW + MIN, hasRefreshData: false } }),
-      { state: "expiring", refresh: false, reason: /no refresh token/ },
+      { state: "expiring", refresh: false, reason: /no refresh token .* sign in with StormTunnel/ },
+    ],
+    [
+      "no refresh token, expired",
+      input({ tok: { expiresAt: NOW - 1, hasRefreshData: false } }),
+      { state: "expired", refresh: false, reason: /sign in with StormTunnel/ },
     ],
     [
       "registration expired",

@@ -283,8 +283,9 @@ describe("RefreshRunner against the emulator", () => {
     expect(await r.recoverFromUnauthorized(group)).toMatchObject({ state: "valid", refreshed: true });
     expect(refreshCalls()).toBe(1);
 
+    // A token without a refresh token (the AWS CLI's legacy login) cannot be repaired by a refresh.
     const legacy = config.groups.find((g) => !g.sessionName)!;
-    await writeToken(legacy.tokenCacheFile, loginToken(emu));
+    await writeToken(legacy.tokenCacheFile, loginToken(emu, { refreshToken: undefined }));
     const check = await r.recoverFromUnauthorized(legacy);
     expect(check).toMatchObject({ state: "auth-required", tunnelUsable: true });
     expect(check.reason).toMatch(/UnauthorizedException/);
@@ -297,7 +298,7 @@ describe("RefreshRunner against the emulator", () => {
     expect(await r.recoverFromUnauthorized(group)).toMatchObject({ state: "auth-required" });
   });
 
-  test("legacy profiles are never refreshed; signed-out sessions are reported", async () => {
+  test("legacy profiles refresh like the rest, except a token without a refresh token; signed-out is reported", async () => {
     const { config } = await corpGroup(home.env);
     const checks = await runner().checkAll(config);
     expect(checks.map((c) => [c.group.sessionName ?? "legacy", c.state]).sort()).toEqual([
@@ -305,11 +306,17 @@ describe("RefreshRunner against the emulator", () => {
       ["legacy", "signed-out"],
     ]);
     const legacy = config.groups.find((g) => !g.sessionName)!;
-    await writeToken(legacy.tokenCacheFile, loginToken(emu));
+    // As the AWS CLI's legacy login leaves it: its own client data, no refresh token.
+    await writeToken(legacy.tokenCacheFile, loginToken(emu, { refreshToken: undefined }));
     emu.clock.advance(58 * MIN);
     const check = await runner().ensureFresh(legacy);
     expect(check.state).toBe("expiring");
-    expect(check.reason).toMatch(/cannot refresh silently/);
+    expect(check.reason).toMatch(/no refresh token .* sign in with StormTunnel/);
     expect(refreshCalls()).toBe(0);
+
+    await writeToken(legacy.tokenCacheFile, loginToken(emu));
+    emu.clock.advance(58 * MIN);
+    expect(await runner().ensureFresh(legacy)).toMatchObject({ state: "valid", refreshed: true });
+    expect(refreshCalls()).toBe(1);
   });
 });

@@ -39,10 +39,14 @@ export const profilesCommand: CliCommand = async (args, io) => {
     s.session ?? "-",
     s.state ?? "-",
     s.expiresAt !== undefined ? describeExpiry(s.expiresAt, now) : "-",
+    s.silentRefresh ? REFRESH_LABEL[s.silentRefresh] : "-",
     s.tunnelUsable ? "yes" : "no",
-    s.reason ?? "",
+    s.silentRefresh === "sign-in-to-enable"
+      ? `${s.reason ?? ""}${s.reason ? " " : ""}(stormtunnel login ${s.profile})`
+      : (s.reason ?? ""),
   ]);
-  for (const line of table(["PROFILE", "KIND", "SESSION", "TOKEN", "EXPIRES", "TUNNEL", "NOTE"], rows)) io.stdout(line);
+  for (const line of table(["PROFILE", "KIND", "SESSION", "TOKEN", "EXPIRES", "REFRESH", "TUNNEL", "NOTE"], rows))
+    io.stdout(line);
   return 0;
 };
 
@@ -51,6 +55,8 @@ export function describeProblem(p: ConfigProblem, path: string): string {
   const where = [path + (p.line ? ` line ${p.line}` : ""), p.section && `[${p.section}]`, p.key].filter(Boolean);
   return `${p.severity}: ${where.join(" ")}: ${p.message} Fix: ${p.fix}`;
 }
+
+const REFRESH_LABEL = { automatic: "auto", "sign-in-to-enable": "sign in", unavailable: "no" } as const;
 
 /** sso-session, legacy-sso, role-chained or other. */
 function kindOf(p: Profile): string {
@@ -67,6 +73,7 @@ function toJson(s: ProfileTokenStatus, kind: string) {
     reason: s.reason,
     expiresAt: s.expiresAt === undefined ? undefined : new Date(s.expiresAt).toISOString(),
     idpSessionEnd: s.idpSessionEnd === undefined ? undefined : new Date(s.idpSessionEnd).toISOString(),
+    silentRefresh: s.silentRefresh,
     tunnelUsable: s.tunnelUsable,
   };
 }

@@ -1,6 +1,7 @@
 // Names of the files the AWS CLI shares with us in ~/.aws/sso/cache (sso-tokens.md §4.1, §4.5).
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { REFRESH_SCOPE } from "./sessions";
 
 export function ssoCacheDir(homeDir: string): string {
   return join(homeDir, ".aws", "sso", "cache");
@@ -35,6 +36,26 @@ export function registrationCacheKey(r: RegistrationKeyInput): string {
     scopes: r.scopes,
     session_name: r.sessionName,
   });
+}
+
+/**
+ * The registration StormTunnel keeps for a session. sso-session profiles share the CLI's own file. Legacy profiles
+ * get the key the CLI would compute if it sent scopes for them (it never does: its legacy key always has
+ * "scopes": null), so our scoped client (refresh tokens) and the CLI's scope-less one never overwrite each other.
+ */
+export function registrationKeyFor(s: {
+  startUrl: string;
+  ssoRegion: string;
+  sessionName?: string;
+  registrationScopes: string[] | null;
+}): RegistrationKeyInput {
+  const legacy = s.sessionName === undefined;
+  return {
+    startUrl: s.startUrl,
+    region: s.ssoRegion,
+    scopes: legacy ? [REFRESH_SCOPE] : s.registrationScopes,
+    sessionName: s.sessionName ?? null,
+  };
 }
 
 export function registrationCacheFile(homeDir: string, r: RegistrationKeyInput): string {

@@ -8,6 +8,7 @@ export {
   tokenCacheKeyFor,
   registrationCacheFile,
   registrationCacheKey,
+  registrationKeyFor,
   pythonJsonDumps,
   sha1Hex,
   type RegistrationKeyInput,

@@ -1,5 +1,5 @@
 // Text of ~/.aws/config → the typed model: sections, sessions, profiles, role chains, token groups, problems.
-import { registrationCacheFile, tokenCacheFile } from "./cache-keys";
+import { registrationCacheFile, registrationKeyFor, tokenCacheFile } from "./cache-keys";
 import { profileEndpoints, type ServicesSection } from "./endpoints";
 import { otherProfile, otherReason } from "./other-profile";
 import { isRoleProfile, resolveRoleProfile, walkChain } from "./role-chain";
@@ -147,12 +147,7 @@ function groupProfiles(profiles: Profile[], byName: Map<string, Profile>, homeDi
       group = {
         tokenCacheKey: root.tokenCacheKey,
         tokenCacheFile: tokenCacheFile(homeDir, root.tokenCacheKey),
-        registrationCacheFile: registrationCacheFile(homeDir, {
-          startUrl: root.startUrl,
-          region: root.ssoRegion,
-          scopes: root.registrationScopes,
-          sessionName: root.sessionName ?? null,
-        }),
+        registrationCacheFile: registrationCacheFile(homeDir, registrationKeyFor(root)),
         startUrl: root.startUrl,
         ssoRegion: root.ssoRegion,
         ...(root.sessionName !== undefined ? { sessionName: root.sessionName } : {}),

@@ -39,13 +39,21 @@ export function resolveSession(name: string, section: string, values: Values): R
       fix: `Use the https:// portal URL, e.g. https://d-xxxxxxxxxx.awsapps.com/start, in [${section}].`,
     });
   }
-  if (missing.length === 0 && !(registrationScopes ?? []).includes(REFRESH_SCOPE)) {
+  if (missing.length === 0 && registrationScopes === null) {
     problems.push({
       section,
       key: "sso_registration_scopes",
       severity: "warning",
-      message: `Without ${REFRESH_SCOPE} in sso_registration_scopes, logins may get no refresh token, so tokens of sso-session ${name} cannot be refreshed silently.`,
-      fix: `Add sso_registration_scopes = ${REFRESH_SCOPE} to [${section}] and log in again.`,
+      message: `sso-session ${name} has no sso_registration_scopes: StormTunnel signs it in with ${REFRESH_SCOPE} and refreshes it, but \`aws sso login --use-device-code\` (and every login of AWS CLI versions before 2.22) gets no refresh token for it.`,
+      fix: `Add sso_registration_scopes = ${REFRESH_SCOPE} to [${section}].`,
+    });
+  } else if (missing.length === 0 && registrationScopes !== null && !registrationScopes.includes(REFRESH_SCOPE)) {
+    problems.push({
+      section,
+      key: "sso_registration_scopes",
+      severity: "warning",
+      message: `sso_registration_scopes of sso-session ${name} lacks ${REFRESH_SCOPE}: its tokens give no access to AWS accounts, so they cannot get role credentials or be refreshed for tunnels.`,
+      fix: `Add ${REFRESH_SCOPE} to sso_registration_scopes in [${section}] and sign in again.`,
     });
   }
   return {

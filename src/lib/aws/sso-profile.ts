@@ -47,8 +47,8 @@ export function resolveSsoProfile(ctx: Ctx): SsoProfile {
       section,
       profile: name,
       severity: "warning",
-      message: `Profile ${name} uses the legacy SSO configuration: its token cannot be refreshed silently, so you must log in again when it expires.`,
-      fix: `Move sso_start_url and sso_region into an [sso-session NAME] section with sso_registration_scopes = ${REFRESH_SCOPE} and set sso_session = NAME here (aws configure sso does this).`,
+      message: `Profile ${name} uses the legacy SSO configuration: StormTunnel refreshes the tokens it signs in, but a token from \`aws sso login\` for it has no refresh token and runs out (the AWS CLI signs legacy profiles in without one).`,
+      fix: `Sign in with StormTunnel, or move sso_start_url and sso_region into an [sso-session NAME] section with sso_registration_scopes = ${REFRESH_SCOPE} and set sso_session = NAME here (aws configure sso does this).`,
     });
   }
 
@@ -74,7 +74,8 @@ export function resolveSsoProfile(ctx: Ctx): SsoProfile {
     accountId: values.get("sso_account_id") || undefined,
     roleName: values.get("sso_role_name") || undefined,
     registrationScopes,
-    canRefresh: canLogin && sessionName !== undefined && (registrationScopes ?? []).includes(REFRESH_SCOPE),
+    // StormTunnel registers with sso:account:access unless other scopes are configured (legacy profiles included).
+    canRefresh: canLogin && (registrationScopes === null || registrationScopes.includes(REFRESH_SCOPE)),
     canLogin,
     tokenCacheKey,
     tokenCacheFile: tokenCacheKey ? tokenCacheFile(homeDir, tokenCacheKey) : "",

@@ -53,7 +53,10 @@ export interface SsoProfile extends ProfileCommon {
   accountId?: string;
   roleName?: string;
   registrationScopes: string[] | null;
-  /** Silent refresh is possible: sso-session style with `sso:account:access` among the registration scopes. */
+  /**
+   * StormTunnel's sign-in gets a refresh token: always, unless sso_registration_scopes lists scopes without
+   * `sso:account:access`. Whether the token on disk has one (an AWS CLI legacy login has none) is the token's matter.
+   */
   canRefresh: boolean;
   /** Enough SSO settings to log in (start URL, region, https), even if role credentials cannot be fetched. */
   canLogin: boolean;

@@ -59,10 +59,14 @@ export function clientName(group: SsoSessionGroup, nowMs: number): string {
   return `botocore-client-${group.sessionName ?? Math.floor(nowMs / 1000)}`;
 }
 
-/** The scopes the CLI registers with: configured ones; PKCE falls back to sso:account:access; device sends none. */
-export function registrationScopes(group: SsoSessionGroup, flow: LoginFlow): string[] | undefined {
+/**
+ * The scopes StormTunnel registers with: the configured ones, else sso:account:access, for both flows and legacy
+ * profiles too. The CLI sends none for device-code and legacy logins, which is why its tokens then have no refresh
+ * token (Identity Center issues refresh tokens only to clients registered with scopes).
+ */
+export function registrationScopes(group: SsoSessionGroup): string[] {
   if (group.registrationScopes && group.registrationScopes.length > 0) return group.registrationScopes;
-  return flow === "pkce" ? [ACCOUNT_ACCESS_SCOPE] : undefined;
+  return [ACCOUNT_ACCESS_SCOPE];
 }
 
 export async function registerClient(
@@ -71,7 +75,7 @@ export async function registerClient(
   deps: OidcDeps,
 ): Promise<StoredRegistration> {
   const now = deps.now ?? Date.now;
-  const scopes = registrationScopes(group, flow);
+  const scopes = registrationScopes(group);
   const input =
     flow === "pkce"
       ? {
@@ -82,7 +86,7 @@ export async function registerClient(
           issuerUrl: group.startUrl,
           scopes,
         }
-      : { clientName: clientName(group, now()), clientType: "public", ...(scopes ? { scopes } : {}) };
+      : { clientName: clientName(group, now()), clientType: "public", scopes };
   const out = await oidcClientFor(group.ssoRegion, deps.endpoints).send(new RegisterClientCommand(input), {
     abortSignal: deps.signal,
   });
@@ -92,7 +96,7 @@ export async function registerClient(
     clientId: out.clientId,
     clientSecret: out.clientSecret,
     expiresAt: formatCacheTimestamp(expiresAtMs),
-    ...(scopes ? { scopes } : {}),
+    scopes,
     ...(flow === "pkce" ? { grantTypes: PKCE_GRANT_TYPES } : {}),
   };
 }

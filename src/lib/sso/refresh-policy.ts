@@ -78,12 +78,16 @@ export interface Decision {
   retryAt?: number;
 }
 
+/** A token without refresh data: typically `aws sso login` for a legacy profile, or a device-code login without scopes. */
+export const NO_REFRESH_TOKEN =
+  "this token has no refresh token (the AWS CLI signs legacy and device-code profiles in without one); sign in with StormTunnel to refresh it automatically";
+
 /** Why this token cannot be refreshed silently, or undefined when it can. */
 export function cannotRefreshReason(sessionCanRefresh: boolean, token: TokenFacts, now: number): string | undefined {
   if (!sessionCanRefresh) {
-    return "this profile cannot refresh silently (needs an sso-session with sso_registration_scopes = sso:account:access)";
+    return "this profile cannot refresh silently (its sso_registration_scopes lack sso:account:access)";
   }
-  if (!token.hasRefreshData) return "the cached token has no refresh token or client registration";
+  if (!token.hasRefreshData) return NO_REFRESH_TOKEN;
   if (token.registrationExpiresAt === undefined) return "the cached token has no registration expiry";
   if (token.registrationExpiresAt <= now) return "the client registration has expired";
   return undefined;

@@ -1,7 +1,7 @@
 // The AWS CLI's client-registration file (§4.5): read and written with the CLI's key, fields and reuse rules, so
 // `aws sso login` and StormTunnel reuse each other's registration instead of registering a new client each time.
 import type { SsoSessionGroup } from "../aws";
-import { registrationCacheFile } from "../aws";
+import { registrationCacheFile, registrationKeyFor } from "../aws";
 import { readJsonFile, writeFileAtomic } from "../atomic-file";
 import { formatCacheTimestamp, parseCacheTimestamp } from "./timestamps";
 
@@ -22,12 +22,7 @@ export interface StoredRegistration {
 export const REGISTRATION_REUSE_MARGIN_MS = 15 * 60_000;
 
 export function registrationFileFor(homeDir: string, group: SsoSessionGroup): string {
-  return registrationCacheFile(homeDir, {
-    startUrl: group.startUrl,
-    region: group.ssoRegion,
-    scopes: group.registrationScopes,
-    sessionName: group.sessionName ?? null,
-  });
+  return registrationCacheFile(homeDir, registrationKeyFor(group));
 }
 
 export async function readRegistration(file: string): Promise<StoredRegistration | undefined> {
@@ -48,11 +43,14 @@ export async function readRegistration(file: string): Promise<StoredRegistration
 
 /**
  * The CLI's rules: not expiring within 15 minutes; PKCE needs a registration that allows authorization_code, the
- * device flow refuses one that does (such clients are registered for the loopback redirect only).
+ * device flow refuses one that does (such clients are registered for the loopback redirect only). And ours: it was
+ * registered with scopes, since a scope-less client (the CLI's device flow without sso_registration_scopes) gets
+ * tokens without a refresh token.
  */
 export function isReusableFor(reg: StoredRegistration, flow: LoginFlow, nowMs: number): boolean {
   const expiresAt = parseCacheTimestamp(reg.expiresAt);
   if (!expiresAt || expiresAt.getTime() - nowMs <= REGISTRATION_REUSE_MARGIN_MS) return false;
+  if (!reg.scopes?.length) return false;
   const authCode = reg.grantTypes?.includes("authorization_code") ?? false;
   return flow === "pkce" ? authCode : !authCode;
 }

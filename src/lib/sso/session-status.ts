@@ -152,8 +152,23 @@ export interface ProfileTokenStatus {
   reason?: string;
   expiresAt?: number;
   idpSessionEnd?: number;
+  /** How the token on disk stays fresh; absent without one. */
+  silentRefresh?: SilentRefresh;
   /** The profile is configured for tunnels and its token is valid now. */
   tunnelUsable: boolean;
+}
+
+/**
+ * "automatic": the token carries a refresh token. "sign-in-to-enable": it has none (the AWS CLI signs legacy and
+ * device-code profiles in without one), so it runs out at expiresAt, and one sign-in with StormTunnel makes it
+ * refreshable: what Authenticate Profile offers. "unavailable": the configured scopes rule refresh out.
+ */
+export type SilentRefresh = "automatic" | "sign-in-to-enable" | "unavailable";
+
+function silentRefreshOf(group: SsoSessionGroup, cache: CacheFacts): SilentRefresh | undefined {
+  if (cache.state !== "ok") return undefined;
+  if (!group.canRefresh) return "unavailable";
+  return cache.token.hasRefreshData ? "automatic" : "sign-in-to-enable";
 }
 
 /**
@@ -191,6 +206,7 @@ export async function tokenStatusForProfiles(
       reason: view.decision.reason ?? (p.usableForTunnels ? undefined : p.reason),
       expiresAt: view.expiresAt,
       idpSessionEnd: view.idpSessionEnd,
+      silentRefresh: view.silentRefresh,
       tunnelUsable: p.usableForTunnels && view.usable,
     };
   });
@@ -201,6 +217,7 @@ export interface SessionView {
   decision: Decision;
   expiresAt?: number;
   idpSessionEnd?: number;
+  silentRefresh?: SilentRefresh;
   usable: boolean;
 }
 
@@ -226,6 +243,7 @@ export async function sessionView(
     decision,
     expiresAt: cache.state === "ok" ? cache.token.expiresAt : undefined,
     idpSessionEnd: auth ? history?.authRequired?.idpSessionEnd : undefined,
+    silentRefresh: silentRefreshOf(group, cache),
     usable: tunnelUsable(cache, now),
   };
 }

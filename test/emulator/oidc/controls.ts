@@ -63,6 +63,8 @@ export interface OidcControls {
   seedLogin(options?: { scopes?: string[]; clientName?: string }): SeededLogin;
   /** Whether the portal would accept this access token now. */
   accessTokenValid(accessToken: string): boolean;
+  /** Make the portal refuse one access token (401) while its login and refresh token live on; false if unknown. */
+  revokeAccessToken(accessToken: string): boolean;
 }
 
 export interface OidcControlsInternal extends OidcControls {
@@ -184,6 +186,11 @@ export function createOidcControls(ctx: EmulatorContext): OidcControlsInternal {
       };
     },
     accessTokenValid: (token) => !!state.accessTokenValid(token),
+    revokeAccessToken(token) {
+      const rec = state.accessTokens.get(token);
+      if (rec) rec.revoked = true;
+      return !!rec;
+    },
     recordAuthorize(r) {
       last = r;
     },

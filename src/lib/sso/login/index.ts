@@ -11,7 +11,7 @@ import { abortableSleep } from "../../abortable-sleep";
 import { acquireFileLock } from "../../lock";
 import { cancelled } from "./errors";
 import { isLiveLogin, isTerminal, loginLockFile, readLoginProgress, type LoginProgress } from "./state";
-import { effectiveMethod, runLogin } from "./run";
+import { runLogin } from "./run";
 import type { PkceRandom } from "./pkce";
 import { readToken, type CachedToken } from "../token-cache";
 
@@ -132,7 +132,8 @@ async function loginAcrossProcesses(
         if (finished) return finished;
         return await runLogin(group, {
           env: opts.env,
-          method: effectiveMethod(group, opts.method),
+          // Legacy start-URL profiles too (the CLI forces the device flow on them; PKCE works the same).
+          method: opts.method ?? "pkce",
           openBrowser: opts.noBrowser ? undefined : (opts.openBrowser ?? defaultOpenBrowser(opts.env)),
           endpoints: resolveEndpoints(opts.endpoints, opts.env),
           signal,

@@ -20,7 +20,7 @@ export async function pkceLogin(ctx: FlowContext): Promise<CachedToken> {
       redirectUri: server.redirectUri,
       state: pkce.state,
       challenge: pkce.challenge,
-      scopes: reg.scopes ?? registrationScopes(group, "pkce") ?? [],
+      scopes: reg.scopes ?? registrationScopes(group),
     });
     await ctx.report({ status: "waiting-for-browser", authorizeUrl: url });
     // The opener is not awaited: one that returns only once the page has loaded must not hold up our answer to it.

@@ -37,11 +37,6 @@ export interface RunLoginOptions {
   publish: (p: LoginProgress) => void;
 }
 
-/** The CLI uses PKCE only for sso-session profiles; legacy start-URL profiles always use the device flow. */
-export function effectiveMethod(group: SsoSessionGroup, requested: LoginFlow | undefined): LoginFlow {
-  return group.sessionName ? (requested ?? "pkce") : "device-code";
-}
-
 export async function runLogin(group: SsoSessionGroup, opts: RunLoginOptions): Promise<CachedToken> {
   // Progress is about wall-clock time (followers compare it with theirs), not the injectable token clock.
   const stamp = () => new Date().toISOString();

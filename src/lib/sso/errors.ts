@@ -85,6 +85,14 @@ export function classifySsoError(err: unknown): SsoError {
   if (name === "AbortError" || e.code === "ABORT_ERR") {
     return new SsoError("cancelled", "The operation was cancelled.", { code: "AbortError", cause: err });
   }
+  if (name === "InvalidClientException") {
+    return new SsoError(
+      "auth-required",
+      "IAM Identity Center no longer accepts the client registration this sign-in was made with " +
+        "(InvalidClientException: revoked or expired). Sign in again; StormTunnel registers a new client for you.",
+      { code: name, cause: err },
+    );
+  }
   if (AUTH_REQUIRED.has(name) || status === 401) {
     return new SsoError("auth-required", `Your SSO session is no longer valid (${name || status}). ${LOGIN_AGAIN}`, {
       code: name || String(status),

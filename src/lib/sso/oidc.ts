@@ -101,6 +101,36 @@ export async function registerClient(
   };
 }
 
+/** Never a real refresh token: the answer only tells whether Identity Center still knows the client. */
+const CLIENT_CHECK_TOKEN = "stormtunnel-client-check";
+
+/**
+ * Whether Identity Center still accepts a cached client: CreateToken authenticates the client before it looks at the
+ * grant, so a refresh with a token that cannot exist answers InvalidClientException for a revoked or unknown client
+ * and InvalidGrantException otherwise. Anything else (network, throttling) is left for the login itself to meet.
+ */
+export async function clientAccepted(
+  group: Pick<SsoSessionGroup, "ssoRegion">,
+  reg: Pick<StoredRegistration, "clientId" | "clientSecret">,
+  deps: OidcDeps,
+): Promise<boolean> {
+  try {
+    await createToken(
+      group,
+      {
+        clientId: reg.clientId,
+        clientSecret: reg.clientSecret,
+        grantType: "refresh_token",
+        refreshToken: CLIENT_CHECK_TOKEN,
+      },
+      deps,
+    );
+    return true;
+  } catch (err) {
+    return (err as { name?: string }).name !== "InvalidClientException";
+  }
+}
+
 export interface DeviceAuthorization {
   deviceCode: string;
   userCode: string;

@@ -16,6 +16,7 @@ import {
   type SessionStatus,
   type SessionView,
 } from "./session-status";
+import { forgetRegistration } from "./registration-cache";
 import { parseCacheTimestamp } from "./timestamps";
 import { expiresAtFrom, readToken, tokenLockPath, writeToken, type CachedToken } from "./token-cache";
 
@@ -151,7 +152,12 @@ export class RefreshRunner {
     try {
       out = await (this.deps.createToken ?? this.sdkCreateToken.bind(this))(group, before);
     } catch (err) {
-      await this.recordFailure(group, before, classifyRefreshError(err), startedAt);
+      const e = classifyRefreshError(err);
+      // A client Identity Center no longer knows must not be reused by the next sign-in (ours or `aws sso login`).
+      if (e.code === "InvalidClientException" && before.clientId && group.registrationCacheFile) {
+        await forgetRegistration(group.registrationCacheFile, before.clientId).catch(() => undefined);
+      }
+      await this.recordFailure(group, before, e, startedAt);
       return this.settle(group, {});
     }
     // Just before writing, look again: a tool that ignores our lock (the AWS CLI) may have written a fresh token.

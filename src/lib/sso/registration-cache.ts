@@ -1,5 +1,6 @@
 // The AWS CLI's client-registration file (§4.5): read and written with the CLI's key, fields and reuse rules, so
 // `aws sso login` and StormTunnel reuse each other's registration instead of registering a new client each time.
+import { promises as fs } from "node:fs";
 import type { SsoSessionGroup } from "../aws";
 import { registrationCacheFile, registrationKeyFor } from "../aws";
 import { readJsonFile, writeFileAtomic } from "../atomic-file";
@@ -53,6 +54,18 @@ export function isReusableFor(reg: StoredRegistration, flow: LoginFlow, nowMs: n
   if (!reg.scopes?.length) return false;
   const authCode = reg.grantTypes?.includes("authorization_code") ?? false;
   return flow === "pkce" ? authCode : !authCode;
+}
+
+/**
+ * Drops a registration Identity Center no longer accepts, so neither we nor `aws sso login` reuse it. Only if the
+ * file still holds that client: someone may have registered a new one meanwhile.
+ */
+export async function forgetRegistration(file: string, clientId: string): Promise<void> {
+  const current = await readRegistration(file);
+  if (current?.clientId !== clientId) return;
+  await fs.unlink(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== "ENOENT") throw err;
+  });
 }
 
 export async function writeRegistration(file: string, reg: StoredRegistration): Promise<void> {

@@ -54,6 +54,11 @@ export interface OidcControls {
   revokeRefreshTokens(): number;
   /** End every portal sign-in session: refresh gives invalid_grant, the portal 401. Returns how many ended. */
   endIdpSessions(): number;
+  /**
+   * Forget every client registration issued so far (an administrator revoked them, or the instance was recreated):
+   * API calls with them answer InvalidClientException (401) and /authorize shows its error page. Returns how many.
+   */
+  forgetClients(): number;
   /** CreateToken calls (including failed ones) by grant type. */
   readonly createTokenCalls: Record<GrantKind, number>;
   resetCounts(): void;
@@ -136,6 +141,11 @@ export function createOidcControls(ctx: EmulatorContext): OidcControlsInternal {
         if (state.idpSessionActive(s.id)) n++;
         s.ended = true;
       }
+      return n;
+    },
+    forgetClients() {
+      const n = state.registrations.size;
+      state.registrations.clear();
       return n;
     },
     createTokenCalls: counts,

@@ -27,6 +27,17 @@ export function registrationRejected(g: Where, err: SsoError): SsoError {
   );
 }
 
+/** Even a client registered moments ago was refused: the cause is not a stale cache. */
+export function clientRefused(g: Where, err: SsoError): SsoError {
+  return new SsoError(
+    "config",
+    `IAM Identity Center refused StormTunnel's client registration for ${g.startUrl} (InvalidClientException), ` +
+      `even one made just now. Check that sso_region = ${g.ssoRegion} is the region of that start URL in ` +
+      `${sessionSection(g)}, and that your network does not rewrite requests to IAM Identity Center.`,
+    { code: err.code ?? "InvalidClientException", cause: err },
+  );
+}
+
 export function startUrlRejected(g: Where, err: SsoError): SsoError {
   return new SsoError(
     "config",

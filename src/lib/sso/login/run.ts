@@ -2,26 +2,20 @@
 // cache when allowed), the chosen flow, the token written to the shared cache, progress published throughout.
 import type { SsoSessionGroup } from "../../aws";
 import type { AwsEndpoints } from "../../aws/types";
-import { userHome, type Env } from "../../home";
+import type { Env } from "../../home";
 import type { OpenBrowser } from "./browser";
 import { deviceCodeLogin } from "./device-flow";
 import { classifySsoError, SsoError } from "../errors";
 import type { FlowContext } from "./flow-context";
 import { probeWritable } from "../../atomic-file";
 import { withFileLock } from "../../lock";
-import { cancelled, loginCallFailed, registrationRejected } from "./errors";
+import { cancelled, clientRefused } from "./errors";
 import { isTerminal, writeLoginProgress, type LoginProgress } from "./state";
-import { oidcEndpoint, registerClient, type NewTokens } from "../oidc";
+import type { NewTokens } from "../oidc";
 import type { PkceRandom } from "./pkce";
 import { pkceLogin } from "./pkce-flow";
-import {
-  isReusableFor,
-  readRegistration,
-  registrationFileFor,
-  writeRegistration,
-  type LoginFlow,
-  type StoredRegistration,
-} from "../registration-cache";
+import type { LoginFlow, StoredRegistration } from "../registration-cache";
+import { chooseRegistration, isInvalidClient, replaceRegistration } from "./registration";
 import { expiresAtFrom, readToken, tokenLockPath, writeToken, type CachedToken } from "../token-cache";
 
 export interface RunLoginOptions {
@@ -59,21 +53,36 @@ export async function runLogin(group: SsoSessionGroup, opts: RunLoginOptions): P
     await report({});
     // Before anything is issued: a cache we cannot write would make the user sign in only to lose the token.
     await probeWritable(group.tokenCacheFile);
-    const registration = await ensureRegistration(group, opts);
-    const ctx: FlowContext = {
-      group,
-      registration,
-      endpoints: opts.endpoints,
-      signal: opts.signal,
-      now: opts.now,
-      sleep: opts.sleep,
-      random: opts.random,
-      openBrowser: opts.openBrowser,
-      timeoutMs: opts.timeoutMs,
-      report,
-      persist: (tokens) => persistToken(group, registration, tokens, opts.now),
+    const flow = (registration: StoredRegistration): Promise<CachedToken> => {
+      const ctx: FlowContext = {
+        group,
+        registration,
+        endpoints: opts.endpoints,
+        signal: opts.signal,
+        now: opts.now,
+        sleep: opts.sleep,
+        random: opts.random,
+        openBrowser: opts.openBrowser,
+        timeoutMs: opts.timeoutMs,
+        report,
+        persist: (tokens) => persistToken(group, registration, tokens, opts.now),
+      };
+      return opts.method === "pkce" ? pkceLogin(ctx) : deviceCodeLogin(ctx);
     };
-    const token = opts.method === "pkce" ? await pkceLogin(ctx) : await deviceCodeLogin(ctx);
+    const chosen = await chooseRegistration(group, opts);
+    let token: CachedToken;
+    try {
+      token = await flow(chosen.registration);
+    } catch (err) {
+      if (opts.signal.aborted || !isInvalidClient(err)) throw err;
+      if (!chosen.fromCache) throw clientRefused(group, classifySsoError(err));
+      // Revoked or unknown to Identity Center: a new registration, once, without bothering the user.
+      try {
+        token = await flow((await replaceRegistration(group, opts, chosen)).registration);
+      } catch (again) {
+        throw isInvalidClient(again) ? clientRefused(group, classifySsoError(again)) : again;
+      }
+    }
     await report({ status: "succeeded", error: undefined, errorKind: undefined, browserError: undefined });
     return token;
   } catch (err) {
@@ -85,23 +94,6 @@ export async function runLogin(group: SsoSessionGroup, opts: RunLoginOptions): P
     ).catch(() => undefined);
     throw e;
   }
-}
-
-/** Reuses the CLI-format registration when its rules allow; otherwise registers and writes it for the CLI too. */
-async function ensureRegistration(group: SsoSessionGroup, opts: RunLoginOptions): Promise<StoredRegistration> {
-  // The config model computes it from the same home; recomputed when a caller built the group by hand.
-  const file = group.registrationCacheFile || registrationFileFor(userHome(opts.env), group);
-  const cached = await readRegistration(file);
-  if (cached && isReusableFor(cached, opts.method, opts.now())) return cached;
-  let reg: StoredRegistration;
-  try {
-    reg = await registerClient(group, opts.method, { endpoints: opts.endpoints, signal: opts.signal, now: opts.now });
-  } catch (err) {
-    const e = loginCallFailed(group, err, await oidcEndpoint(group.ssoRegion, opts.endpoints));
-    throw e.kind === "config" || e.kind === "permission" ? registrationRejected(group, e) : e;
-  }
-  await writeRegistration(file, reg);
-  return reg;
 }
 
 /** The §4.2 fields, under the token lock the refresh runner also takes, merged over whatever is there. */

@@ -51,6 +51,19 @@ function httpGet(port: number, path = "/"): Promise<string> {
   });
 }
 
+/** Bytes of a GET, counted as they arrive. */
+function httpBytes(port: number, path: string): Promise<number> {
+  return new Promise((ok, fail) => {
+    const req = get({ host: "127.0.0.1", port, path, timeout: 30_000 }, (res) => {
+      let n = 0;
+      res.on("data", (c: Buffer) => (n += c.length));
+      res.on("end", () => ok(n));
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", fail);
+  });
+}
+
 function echo(port: number, text: string): Promise<string> {
   return new Promise((ok, fail) => {
     // Wait for the whole echo before closing: closing a tunnelled connection closes both directions.
@@ -80,6 +93,7 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined>, tim
 }
 
 export async function demo(): Promise<void> {
+  const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), "stormtunnel-demo-"));
   let emu: Emulator | undefined;
   const targets: Target[] = [];
@@ -92,6 +106,7 @@ export async function demo(): Promise<void> {
     const web = await startHttpServer();
     const db = await startEchoServer();
     targets.push(web, db);
+    show("its agent paces output like the real one (1 KiB per message, 1 ms apart), so speeds are AWS-like");
     show(
       `emulator: SSO OIDC ${emu.endpoints.ssoOidc}, SSM ${emu.endpoints.ssm}, data channel ${emu.endpoints.ssmmessages}; on instance ${INSTANCE}: web app on port ${web.port}, echo service on port ${db.port}`,
     );
@@ -188,6 +203,11 @@ export async function demo(): Promise<void> {
     const reply = await echo(dbPort, "ping through Session Manager");
     if (reply !== "ping through Session Manager") throw new Error(`echo returned ${JSON.stringify(reply)}`);
     show(`echo → ${reply}`);
+    const downloadStart = Date.now();
+    const got = await httpBytes(webPort, "/bytes/1048576");
+    if (got !== 1048576) throw new Error(`the 1 MiB download brought ${got} bytes`);
+    const seconds = (Date.now() - downloadStart) / 1000;
+    show(`1 MiB download → ${seconds.toFixed(1)} s (${(1.048576 / seconds).toFixed(2)} MB/s: Session Manager's pace)`);
     await new Promise((r) => setTimeout(r, 1200)); // workers write their byte counters once a second
     await must(["status"]);
 
@@ -231,6 +251,7 @@ export async function demo(): Promise<void> {
     for (const port of [webPort, dbPort]) await assertFree(port);
     show(`no worker process left; ports ${webPort} and ${dbPort} are free`);
     say("Demo finished: every step worked.");
+    show(`took ${Math.round((Date.now() - started) / 1000)} s`);
   } finally {
     if (env.HOME) await cli(["disconnect", "--all"]).catch(() => undefined);
     for (const pid of pids) if (await alive(pid)) kill(pid);

@@ -23,6 +23,8 @@ test("the demo runs end to end and leaves nothing behind", async () => {
     "Sign-in page: http://127.0.0.1:",
     "GET / → hello from the StormTunnel test target",
     "echo → ping through Session Manager",
+    "1 MiB download → ",
+    "paces output like the real one",
     "auth-required",
     "no StartSession/ResumeSession attempts",
     "both tunnels run on new Session Manager sessions",

@@ -30,7 +30,8 @@ SSO (IAM Identity Center):
 Session Manager agent:
   --agent-mode basic|mux-keepalive|mux   agent version preset (default mux = ${AGENT_VERSIONS.mux})
   --agent-version V             explicit agent version (overrides --agent-mode)
-  --pacing                      the official agent's 1 KiB + 1 ms pacing
+  --no-pacing                   send output flat out (default: the real agent's 1 KiB + 1 ms pacing, as against
+                                AWS); for measuring the client's own cost
   --idle-timeout S              idle timeout before channel_closed (default 1200)
   --reversed-handshake-order    send HandshakeComplete before acking the HandshakeResponse
 
@@ -54,6 +55,7 @@ const OPTIONS = {
   "agent-mode": { type: "string" },
   "agent-version": { type: "string" },
   pacing: { type: "boolean" },
+  "no-pacing": { type: "boolean" },
   "idle-timeout": { type: "string" },
   "reversed-handshake-order": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -97,7 +99,8 @@ function knobsFrom(values: Values): Partial<EmulatorKnobs> {
     if (!/^\d+(\.\d+){3}$/.test(version)) throw new UsageError("--agent-version looks like 3.3.987.0");
     knobs.agentVersion = version;
   }
-  set("pacing", values.pacing);
+  if (values.pacing && values["no-pacing"]) throw new UsageError("--pacing and --no-pacing contradict each other");
+  if (values["no-pacing"]) knobs.pacing = false;
   set("idleTimeoutSeconds", int(values, "idle-timeout", 1));
   set("reversedHandshakeOrder", values["reversed-handshake-order"]);
   return knobs;

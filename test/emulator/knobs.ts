@@ -22,7 +22,7 @@ export type AgentMode = "basic" | "mux-keepalive" | "mux";
 export interface AgentKnobs {
   /** AgentVersion sent in the HandshakeRequest; see agentVersionFor(). */
   agentVersion: string;
-  /** The official agent's 1 KiB + 1 ms pacing. */
+  /** The official agent's 1 KiB + 1 ms pacing (default on, as every real agent; off measures the client's own cost). */
   pacing: boolean;
   /** Session Manager idle timeout: channel_closed after this long without stream data. */
   idleTimeoutSeconds: number;
@@ -49,7 +49,7 @@ export function defaultKnobs(): EmulatorKnobs {
     rotateRefreshTokens: true,
     oidcDelayMs: 0,
     agentVersion: AGENT_VERSIONS.mux,
-    pacing: false,
+    pacing: true,
     idleTimeoutSeconds: 20 * 60,
     reversedHandshakeOrder: false,
   };

@@ -52,7 +52,10 @@ export class Outbound {
     });
     this.outgoing.add({ seq, bytes, lastSentTime: Date.now() });
     this.session.stats.messagesOut++;
-    if (payloadType === PayloadType.Output) this.session.stats.bytesOut += payload.length;
+    if (payloadType === PayloadType.Output) {
+      this.session.stats.bytesOut += payload.length;
+      this.session.stats.largestOutput = Math.max(this.session.stats.largestOutput, payload.length);
+    }
     this.streamActivity();
     this.transmit(bytes, "stream");
     this.countTowardsClose();

@@ -9,6 +9,8 @@ export interface PumpSink {
   pacing(): boolean;
   sendOutput(data: Buffer): void;
   sendFlag(flag: number): void;
+  /** A pacing sleep ended after `ms` (for the session's counters). */
+  paced(ms: number): void;
   /** Called whenever the queue shrinks, for backpressure. */
   drained(queuedBytes: number): void;
 }
@@ -54,12 +56,20 @@ export class OutputPump {
           this.sink.sendOutput(this.take(STREAM_DATA_PAYLOAD_SIZE));
         }
         this.sink.drained(this.queuedBytes);
-        if (this.sink.pacing()) await new Promise((r) => setTimeout(r, 1));
+        if (this.sink.pacing()) await this.pace();
         else if (++sent % 64 === 0) await yieldToLoop();
       }
     } finally {
       this.running = false;
     }
+  }
+
+  /** Like the agent's time.Sleep(time.Millisecond): at least 1 ms, which one 1 ms Node timer does not promise. */
+  private async pace(): Promise<void> {
+    const start = performance.now();
+    do await new Promise((r) => setTimeout(r, 1));
+    while (performance.now() - start < 1);
+    this.sink.paced(performance.now() - start);
   }
 
   /** Up to n bytes from the consecutive byte items at the head (a socket pair read would merge them too). */

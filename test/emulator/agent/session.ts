@@ -84,6 +84,10 @@ export class AgentSession implements PluginHost {
       pacing: () => ctx.knobs.pacing,
       sendOutput: (data) => this.outbound.sendStream(PayloadType.Output, data),
       sendFlag: (flag) => this.outbound.sendStream(PayloadType.Flag, flagPayload(flag)),
+      paced: (ms) => {
+        this.stats.pacingSleeps++;
+        this.stats.pacedMs += ms;
+      },
       drained: (queued) => this.backpressure(queued),
     });
     this.timers.every(RESEND_TICK_MS, () => this.outbound.resendTick());

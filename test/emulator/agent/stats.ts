@@ -14,6 +14,11 @@ export interface SessionStats {
   /** Output payload bytes delivered to the plugin / sent to the client. */
   bytesIn: number;
   bytesOut: number;
+  /** Largest Output payload sent (the agent's limit is 1024). */
+  largestOutput: number;
+  /** Pacing sleeps taken after sending a message, and the time they took (ms, each at least 1). */
+  pacingSleeps: number;
+  pacedMs: number;
   faultsApplied: number;
   rejectedFrames: number;
 }
@@ -30,6 +35,9 @@ export function newSessionStats(): SessionStats {
     acksWithheld: 0,
     bytesIn: 0,
     bytesOut: 0,
+    largestOutput: 0,
+    pacingSleeps: 0,
+    pacedMs: 0,
     faultsApplied: 0,
     rejectedFrames: 0,
   };

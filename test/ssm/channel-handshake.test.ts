@@ -87,6 +87,34 @@ describe("DataChannel: opening and handshake", () => {
     t.channel.close();
   });
 
+  it.each([
+    ["not JSON", "HandshakeRequest {", /could not be read \(it is not JSON\)/],
+    ["JSON but not an object", "[1, 2]", /could not be read/],
+    ["without a SessionType action", JSON.stringify({ AgentVersion: "3.3.987.0" }), /names no session type/],
+    [
+      "for a shell session",
+      JSON.stringify({
+        AgentVersion: "3.3.987.0",
+        RequestedClientActions: [{ ActionType: "SessionType", ActionParameters: { SessionType: "Standard_Stream" } }],
+      }),
+      /offered a Standard_Stream session, not port forwarding/,
+    ],
+  ])(
+    "a HandshakeRequest %s: declined in the response, then open() fails at once with the reason",
+    async (_l, body, why) => {
+      const t = setup();
+      const opened = t.channel.open();
+      const ws = t.dialer.last();
+      ws.accept();
+      ws.deliver(agentMessage(0, PayloadType.HandshakeRequest, body));
+      await expect(opened).rejects.toThrow(why);
+      const response = JSON.parse(ws.data()[0].payload.toString());
+      expect(response.Errors.length).toBeGreaterThan(0);
+      expect(t.ended).toEqual([["error", expect.stringMatching(why)]]);
+      expect(ws.readyState).toBe(3); // closed
+    },
+  );
+
   it("ends with an error when no handshake arrives", async () => {
     const t = setup({ handshakeTimeoutMs: 5000 });
     const opened = t.channel.open();

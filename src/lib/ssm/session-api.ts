@@ -55,13 +55,19 @@ export function startSessionRequest(input: StartPortForwardingInput) {
   };
 }
 
+/** Lets a caller give up on a call under way (the SDK rejects with an AbortError). */
+export interface CallOptions {
+  abortSignal?: AbortSignal;
+}
+
 export async function startPortForwardingSession(
   client: SSMClient,
   input: StartPortForwardingInput,
+  options: CallOptions = {},
 ): Promise<StartedSessionCredentials> {
   const request = startSessionRequest(input);
   try {
-    const out = await client.send(new StartSessionCommand(request));
+    const out = await client.send(new StartSessionCommand(request), options);
     if (!out.SessionId || !out.StreamUrl || !out.TokenValue) {
       throw new SessionApiError("InvalidResponse", "StartSession returned no session, stream URL or token", false);
     }
@@ -72,9 +78,13 @@ export async function startPortForwardingSession(
 }
 
 /** ResumeSession: the new TokenValue, or undefined when the session no longer exists (§12). */
-export async function resumeSession(client: SSMClient, sessionId: string): Promise<string | undefined> {
+export async function resumeSession(
+  client: SSMClient,
+  sessionId: string,
+  options: CallOptions = {},
+): Promise<string | undefined> {
   try {
-    const out = await client.send(new ResumeSessionCommand({ SessionId: sessionId }));
+    const out = await client.send(new ResumeSessionCommand({ SessionId: sessionId }), options);
     return out.TokenValue || undefined;
   } catch (err) {
     const name = errorName(err);

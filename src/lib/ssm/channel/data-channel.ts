@@ -12,10 +12,17 @@ import { InboundSequencer } from "./inbound";
 import { Reconnector } from "./reconnector";
 import { ReliableSender } from "./sender";
 import { dialWebSocket, discardSocket, OPEN, toBuffer, type ChannelSocket, type Dial } from "./socket";
-import type { ChannelHandler, DataChannelOptions, EndReason, ReadyInfo } from "./types";
+import {
+  ChannelEndedError,
+  type ChannelHandler,
+  type DataChannelOptions,
+  type EndReason,
+  type ReadyInfo,
+} from "./types";
 import { WriteBatch } from "./write-batch";
 
 export const STREAM_DATA_PAYLOAD_SIZE = 1024; // §7.4: what agents and MGS are known to handle
+export { ChannelEndedError } from "./types";
 export type { ChannelHandler, DataChannelOptions, EndReason, ReadyInfo } from "./types";
 
 type State = "idle" | "connecting" | "open" | "reconnecting" | "ended";
@@ -246,6 +253,8 @@ export class DataChannel extends EventEmitter {
         for (const e of outcome.errors) this.log(`handshake: ${e}`);
         this.emit("handshake", outcome.info);
         this.sendStreamData(PayloadType.HandshakeResponse, Buffer.from(outcome.response));
+        // The agent cancels a session whose handshake we declined; do not wait for it to say so.
+        if (outcome.problem) this.end("error", outcome.problem);
         return true;
       }
       case PayloadType.HandshakeComplete: {
@@ -283,7 +292,7 @@ export class DataChannel extends EventEmitter {
     this.wsReady = false;
     if (ws) discardSocket(ws, true);
     this.sender.stop();
-    this.opening?.reject(new Error(`data channel ended (${reason}): ${detail}`));
+    this.opening?.reject(new ChannelEndedError(reason, detail));
     this.opening = undefined;
     this.emit("ended", reason, detail);
   }

@@ -46,15 +46,30 @@ export interface HandshakeOutcome {
   response: string;
   /** Errors we reported; the agent cancels the session when any action failed. */
   errors: string[];
+  /** Why this session cannot forward ports (unreadable request, no or another session type, declined actions). */
+  problem?: string;
 }
 
 /** Answers a HandshakeRequest. Only Port sessions are accepted; KMS and unknown actions are declined. */
 export function answerHandshake(payload: Buffer): HandshakeOutcome {
   let request: { AgentVersion?: unknown; RequestedClientActions?: RequestedAction[] } = {};
+  let unreadable = false;
   try {
-    request = JSON.parse(payload.toString("utf8")) ?? {};
+    const parsed: unknown = JSON.parse(payload.toString("utf8"));
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) request = parsed;
+    else unreadable = true;
   } catch {
-    request = {};
+    unreadable = true;
+  }
+  if (unreadable) {
+    const error = "the HandshakeRequest is not a JSON object";
+    const response = JSON.stringify({ ClientVersion: CLIENT_VERSION, ProcessedClientActions: [], Errors: [error] });
+    return {
+      info: { agentVersion: "", sessionType: "", properties: {} },
+      response,
+      errors: [error],
+      problem: "the SSM agent's handshake could not be read (it is not JSON)",
+    };
   }
   const info: HandshakeInfo = {
     agentVersion: typeof request.AgentVersion === "string" ? request.AgentVersion : "",
@@ -79,12 +94,22 @@ export function answerHandshake(payload: Buffer): HandshakeOutcome {
       errors.push(error);
     }
   }
+  if (!info.sessionType) errors.push("the HandshakeRequest has no SessionType action");
   const response = JSON.stringify({
     ClientVersion: CLIENT_VERSION,
     ProcessedClientActions: processed,
     Errors: errors.length ? errors : null,
   });
-  return { info, response, errors };
+  return { info, response, errors, problem: handshakeProblem(info, errors) };
+}
+
+function handshakeProblem(info: HandshakeInfo, errors: string[]): string | undefined {
+  if (!info.sessionType) return "the SSM agent's handshake names no session type";
+  if (info.sessionType !== "Port") {
+    return `the SSM agent offered a ${info.sessionType} session, not port forwarding (check the session document)`;
+  }
+  if (errors.length) return `the SSM agent asked for what a port-forwarding client cannot do: ${errors.join("; ")}`;
+  return undefined;
 }
 
 function stringProperties(props: Record<string, unknown> | undefined): Record<string, string> {

@@ -6,6 +6,21 @@ import type { Dial } from "./socket";
 
 export type EndReason = "channel_closed" | "resume-refused" | "terminated" | "error";
 
+/** The data channel ended before it was ready (open() rejects with this); the message is for a person. */
+export class ChannelEndedError extends Error {
+  constructor(
+    readonly reason: EndReason,
+    readonly detail: string,
+  ) {
+    super(
+      reason === "channel_closed"
+        ? `Session Manager closed the session${detail ? `: ${detail}` : ""}`
+        : detail || `the data channel ended (${reason})`,
+    );
+    this.name = "ChannelEndedError";
+  }
+}
+
 export interface DataChannelOptions {
   streamUrl: string;
   tokenValue: string;

@@ -1,6 +1,6 @@
 // End-to-end harness: the emulator, real loopback targets, a temp HOME with an SSO profile and a seeded token, and
 // the real worker bundle started through the supervisor (double fork) exactly as Raycast and the CLI start it.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { execFile } from "node:child_process";
@@ -8,7 +8,8 @@ import { groupFor, loadAwsConfig } from "../../src/lib/aws";
 import { writeToken } from "../../src/lib/sso/token-cache";
 import { saveTunnel } from "../../src/lib/tunnels/store";
 import type { TunnelDefinition } from "../../src/lib/tunnels/definition";
-import { readState, type TunnelState, type TunnelStatus } from "../../src/lib/tunnels/state";
+import { logPath, readState, type TunnelState, type TunnelStatus } from "../../src/lib/tunnels/state";
+import type { SsmSession } from "../emulator/ssm/sessions";
 import { startTunnel, stopTunnel } from "../../src/lib/tunnels/supervisor";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
 import { startEchoServer, startHttpServer, type Target } from "../emulator/targets";
@@ -40,6 +41,10 @@ export interface World {
   define(fields?: Partial<TunnelDefinition>): Promise<TunnelDefinition>;
   start(def: TunnelDefinition): Promise<number>;
   waitStatus(id: string, status: TunnelStatus | TunnelStatus[], timeoutMs?: number): Promise<TunnelState>;
+  /** The sessions a tunnel started (StartSession calls the emulator answered), oldest first. */
+  sessionsOf(def: TunnelDefinition): SsmSession[];
+  /** The worker's log lines. */
+  logLines(id: string): string[];
   seedToken(): Promise<void>;
   tokenFile(): Promise<string>;
   close(): Promise<void>;
@@ -121,6 +126,16 @@ export async function createWorld(
       }, timeoutMs).catch(() => {
         throw new Error(`tunnel ${id} never reached ${wanted.join("/")}: ${JSON.stringify(readState(env, id))}`);
       });
+    },
+    sessionsOf(def) {
+      return [...emu.ssm.sessions.values()].filter((s) => s.properties.localPortNumber === String(def.localPort));
+    },
+    logLines(id) {
+      try {
+        return readFileSync(logPath(env, id), "utf8").split("\n").filter(Boolean);
+      } catch {
+        return [];
+      }
     },
     async tokenFile() {
       const config = await loadAwsConfig({ env });

@@ -15,6 +15,8 @@ export interface WorkerContext {
   def: TunnelDefinition;
   /** Aborted on SIGTERM/SIGINT: every phase ends and stop() terminates the session. */
   signal: AbortSignal;
+  /** Aborts SSM calls under way a moment after `signal` (retry.startGraceMs): a session being opened is still learned. */
+  callSignal: AbortSignal;
   log: (line: string) => void;
   retry: RetryPolicy;
   random: () => number;

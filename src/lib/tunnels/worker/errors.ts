@@ -63,6 +63,8 @@ export function classifyFailure(err: unknown): Failure {
       message: `The target instance is not connected to Session Manager (${short(e.message)})`,
     };
   }
+  // The data channel ended before it was ready (channel_closed, an unreadable handshake…): its message says why.
+  if (name === "ChannelEndedError") return { kind: "transient", message: short(e.message) };
   if ((err as { permanent?: boolean }).permanent === true) return { kind: "config", message: short(e.message) };
   if (CONFIG_NAMES.has(name)) return { kind: "config", message: `${name}: ${short(e.message)}` };
   if (e.code === "EADDRINUSE" || e.code === "EACCES" || e.code === "EADDRNOTAVAIL") {

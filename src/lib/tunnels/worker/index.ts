@@ -22,9 +22,9 @@ export async function runTunnelWorker(o: WorkerOptions): Promise<number> {
       ctx.writer.update({ status: recovery.everConnected ? "reconnecting" : "connecting", login: undefined });
       const live = await openSession(ctx);
       signIn.succeeded();
-      recovery.succeeded();
+      recovery.opened();
       const end = await serve(ctx, live);
-      if (end === "aborted" || !recovery.afterEnd(end, end.sessionId)) break;
+      if (end === "aborted" || !(await recovery.afterEnd(end, end.sessionId))) break;
     } catch (err) {
       if (ctx.signal.aborted || !(await recovery.afterFailure(err))) break;
     }

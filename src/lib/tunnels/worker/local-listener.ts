@@ -25,6 +25,7 @@ export class LocalListener {
   private held: Held[] = [];
   private sweeper?: NodeJS.Timeout;
   private readonly sockets = new Set<Socket>();
+  private closed = false;
 
   constructor(private readonly options: LocalListenerOptions) {}
 
@@ -40,8 +41,9 @@ export class LocalListener {
     return localAddress({ bindAddress: this.options.bindAddress, localPort: this.options.port });
   }
 
-  /** Opens the port; rejects with the listen error (EADDRINUSE, EACCES…). */
+  /** Opens the port; rejects with the listen error (EADDRINUSE, EACCES…), or when closed meanwhile. */
   listen(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("the listener is closed"));
     // noDelay: small interactive writes (SQL, SSH) go out at once instead of waiting on Nagle + delayed ACK.
     const server = createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
     this.server = server;
@@ -50,6 +52,8 @@ export class LocalListener {
       server.listen({ host: this.options.bindAddress, port: this.options.port, exclusive: true }, () => {
         server.off("error", reject);
         server.on("error", (err) => this.options.log?.(`listener error: ${err.message}`));
+        // Closed while the port was being bound (the worker was told to stop): it must not stay open.
+        if (this.closed) return server.close(() => reject(new Error("the listener is closed")));
         resolve();
       });
     });
@@ -105,8 +109,9 @@ export class LocalListener {
     }
   }
 
-  /** Stops accepting and closes every local connection (held or attached). */
+  /** Stops accepting and closes every local connection (held or attached); the listener cannot listen again. */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.sweeper) clearInterval(this.sweeper);
     this.handler = undefined;
     for (const s of this.sockets) s.destroy();

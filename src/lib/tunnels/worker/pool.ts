@@ -13,12 +13,9 @@ import { memberVerdict } from "./errors";
 import { startSession, type LiveSession } from "./open-session";
 import { describeEnd } from "./recover";
 import type { SessionEndReason } from "./session-backend";
-import { withTimeout } from "./with-timeout";
+import { terminateSession } from "./stop";
 
 export type PoolEnd = { reason: SessionEndReason; detail: string; sessionId: string } | "aborted";
-
-/** A member that served this long was healthy: its next replacement starts the backoff afresh. */
-const HEALTHY_MS = 60_000;
 
 interface Slot {
   /** 1-based, as `status` shows it. */
@@ -114,7 +111,8 @@ export class SessionPool {
         this.changed();
         return;
       }
-      slot.failures = servedMs >= HEALTHY_MS ? 1 : slot.failures + 1;
+      // A member that served retry.healthyAfterMs was healthy: its replacement starts the backoff afresh.
+      slot.failures = servedMs >= this.ctx.retry.healthyAfterMs ? 1 : slot.failures + 1;
       slot.status = "waiting";
       this.changed();
       await abortableSleep(this.delay(slot.failures), this.controller.signal);
@@ -130,7 +128,7 @@ export class SessionPool {
       try {
         const live = await startSession(this.ctx);
         if (!this.closed) return live;
-        void withTimeout(live.session.terminate(0), 3000).catch(() => undefined);
+        void terminateSession(this.ctx, live, 0);
         return undefined;
       } catch (err) {
         if (this.closed) return undefined;

@@ -27,6 +27,9 @@ export async function prepare(o: WorkerOptions): Promise<WorkerContext | number>
     log(`tunnel ${o.id} is not defined; exiting`);
     return 1;
   }
+  o.signal.addEventListener("abort", () => log(`told to stop (${String(o.signal.reason ?? "aborted")})`), {
+    once: true,
+  });
   const route = describeRoute(def);
   const writer = new StateWriter(o.env, def.id, { name: def.name, profile: def.profile, target: route }, now);
   log(`worker ${process.pid} for tunnel "${def.name}" (${route}) on ${def.bindAddress}:${def.localPort}`);
@@ -59,12 +62,14 @@ export async function prepare(o: WorkerOptions): Promise<WorkerContext | number>
 
   const traffic = new Traffic();
   writer.trackCounters(() => traffic.counters());
+  const retry = o.retry ?? retryPolicyFromEnv(o.env);
   return {
     env: o.env,
     def,
     signal: o.signal,
+    callSignal: abortLater(o.signal, retry.startGraceMs),
     log,
-    retry: o.retry ?? retryPolicyFromEnv(o.env),
+    retry,
     random: o.random ?? Math.random,
     writer,
     auth,
@@ -73,4 +78,13 @@ export async function prepare(o: WorkerOptions): Promise<WorkerContext | number>
     backend: (o.backend ?? createSsmBackend)(auth, def),
     traffic,
   };
+}
+
+/** A signal that aborts `ms` after `signal` does. */
+function abortLater(signal: AbortSignal, ms: number): AbortSignal {
+  const later = new AbortController();
+  const abort = () => setTimeout(() => later.abort(signal.reason), ms).unref();
+  if (signal.aborted) abort();
+  else signal.addEventListener("abort", abort, { once: true });
+  return later.signal;
 }

@@ -28,13 +28,15 @@ export interface OpenedSession {
   session: ForwardingSession;
 }
 
+export interface SessionHooks {
+  log: (line: string) => void;
+  /** Runs before every ResumeSession (the worker waits there for a sign-in when the token is dead). */
+  beforeResume: () => Promise<void>;
+  /** Aborts StartSession and ResumeSession calls under way (the worker is stopping). */
+  signal: AbortSignal;
+}
+
 export interface SessionBackend {
-  /**
-   * StartSession and a data channel ready to start(). `beforeResume` runs before every ResumeSession (the worker
-   * waits there for a sign-in when the token is dead).
-   */
-  open(
-    def: TunnelDefinition,
-    hooks: { log: (line: string) => void; beforeResume: () => Promise<void> },
-  ): Promise<OpenedSession>;
+  /** StartSession and a data channel ready to start(). */
+  open(def: TunnelDefinition, hooks: SessionHooks): Promise<OpenedSession>;
 }

@@ -26,14 +26,18 @@ export function createSsmBackend(auth: TunnelAuth, def: TunnelDefinition): Sessi
   return {
     async open(tunnel, hooks) {
       const started = await withClient((client) =>
-        startPortForwardingSession(client, {
-          target: tunnel.target,
-          portNumber: tunnel.remotePort,
-          host: tunnel.remoteHost,
-          localPortNumber: tunnel.localPort,
-          roleName: auth.profile.roleName,
-          reason: `StormTunnel: ${tunnel.name}`,
-        }),
+        startPortForwardingSession(
+          client,
+          {
+            target: tunnel.target,
+            portNumber: tunnel.remotePort,
+            host: tunnel.remoteHost,
+            localPortNumber: tunnel.localPort,
+            roleName: auth.profile.roleName,
+            reason: `StormTunnel: ${tunnel.name}`,
+          },
+          { abortSignal: hooks.signal },
+        ),
       );
       const { sessionId } = started;
       hooks.log(`StartSession: ${sessionId}`);
@@ -44,7 +48,7 @@ export function createSsmBackend(auth: TunnelAuth, def: TunnelDefinition): Sessi
         clientId: CLIENT_ID,
         resume: async () => {
           await hooks.beforeResume();
-          const token = await withClient((client) => resumeSession(client, sessionId));
+          const token = await withClient((client) => resumeSession(client, sessionId, { abortSignal: hooks.signal }));
           hooks.log(`ResumeSession ${sessionId}: ${token ? "resumed" : "session is gone"}`);
           return token;
         },

@@ -1,20 +1,14 @@
 // The end of a worker, whatever phase it was in: terminate the live sessions, close the listener, write the final
-// status. The one place a worker stops.
+// status. The one place a worker stops, and (terminateSession) the one place a session is terminated.
 import type { WorkerContext } from "./context";
+import type { OpenedSession } from "./session-backend";
 import { withTimeout } from "./with-timeout";
 
 export async function stop(ctx: WorkerContext): Promise<void> {
   const { authWatch, traffic, log, retry, listener, writer, signal } = ctx;
   authWatch.stop();
-  // Every member of the pool at once: stopping a pool of 8 takes as long as stopping one session.
-  await Promise.all(
-    traffic.live.map(async (live) => {
-      log(`terminating session ${live.sessionId}`);
-      await withTimeout(live.session.terminate(retry.terminateAckMs), retry.terminateAckMs + 3000).catch((e: Error) =>
-        log(`terminate ${live.sessionId}: ${e.message}`),
-      );
-    }),
-  );
+  // Every live session at once (serving, resuming or still opening): stopping a pool of 8 takes as long as one.
+  await Promise.all(traffic.live.map((live) => terminateSession(ctx, live, retry.terminateAckMs)));
   await listener.close();
   // Told to stop: `stopped`, whatever was going on. Gave up by itself (auto-reconnect off): keep the error.
   const final = { activeConnections: 0, sessions: undefined };
@@ -23,4 +17,17 @@ export async function stop(ctx: WorkerContext): Promise<void> {
   else writer.update(final);
   writer.stop();
   log("worker exiting");
+}
+
+/**
+ * TerminateSession for one of the worker's sessions: the flag with at most `ackMs` for its ack, then the API, bounded
+ * so that a dead network cannot hold a stop. The session's counters join the tunnel's totals.
+ */
+export async function terminateSession(ctx: WorkerContext, opened: OpenedSession, ackMs: number): Promise<void> {
+  const { traffic, log, retry } = ctx;
+  log(`terminating session ${opened.sessionId}`);
+  await withTimeout(opened.session.terminate(ackMs), ackMs + retry.terminateApiMs).catch((e: Error) =>
+    log(`terminate ${opened.sessionId}: ${e.message}`),
+  );
+  traffic.retire(opened);
 }

@@ -1,16 +1,22 @@
 import { createHash } from "node:crypto";
-import { request } from "node:http";
+import { request, type IncomingHttpHeaders } from "node:http";
 import fc from "fast-check";
 import { authorizeUrl, codeChallenge, newPkceValues, redirectUriFor } from "../../src/lib/sso/login/pkce";
 import { startLoopbackServer, type LoopbackServer } from "../../src/lib/sso/login/loopback";
 import { browserCommands } from "../../src/lib/sso/login/browser";
 
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
+interface Answer {
+  status: number;
+  body: string;
+  headers: IncomingHttpHeaders;
+}
+
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method: "GET" }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path, method: "GET", headers }, (res) => {
       let body = "";
       res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     });
     req.on("error", reject);
     req.end();
@@ -56,7 +62,7 @@ describe("PKCE values", () => {
 describe("loopback listener", () => {
   let server: LoopbackServer;
   beforeEach(async () => {
-    server = await startLoopbackServer();
+    server = await startLoopbackServer("s1");
   });
   afterEach(() => server.close());
 
@@ -76,16 +82,68 @@ describe("loopback listener", () => {
     expect(page.body).toContain("Signed in");
     expect(page.body).toContain("Close &#60;this&#62; tab");
     // A reload shows the same outcome and does not count as a second callback.
-    expect((await get(server.port, "/oauth/callback?code=other&state=s2")).body).toContain("Signed in");
+    expect((await get(server.port, "/oauth/callback?code=other&state=s1")).body).toContain("Signed in");
   });
 
   it("passes errors through and ignores other paths", async () => {
     expect((await get(server.port, "/favicon.ico")).status).toBe(404);
     const waiting = server.waitForCallback({ timeoutMs: 5000 });
-    void get(server.port, "/oauth/callback?error=access_denied&error_description=denied&state=s");
+    void get(server.port, "/oauth/callback?error=access_denied&error_description=denied&state=s1");
     const cb = await waiting;
     expect(cb).toMatchObject({ error: "access_denied", errorDescription: "denied", code: undefined });
     cb.respond({ ok: false, title: "Denied", message: "x" });
+  });
+
+  it("a callback with another state gets an error page and changes nothing: the right one still counts", async () => {
+    const waiting = server.waitForCallback({ timeoutMs: 5000 });
+    let delivered = false;
+    void waiting.then(() => (delivered = true));
+    for (const query of ["code=evil&state=other", "error=access_denied&state=nope", "code=x"]) {
+      const page = await get(server.port, `/oauth/callback?${query}`);
+      expect(page.status).toBe(400);
+      expect(page.body).toContain("does not belong to the sign-in StormTunnel is waiting for");
+    }
+    expect(delivered).toBe(false);
+    const browser = get(server.port, "/oauth/callback?code=good&state=s1");
+    const cb = await waiting;
+    expect(cb).toMatchObject({ code: "good", state: "s1" });
+    cb.respond({ ok: true, title: "Signed in", message: "done" });
+    expect((await browser).status).toBe(200);
+  });
+
+  it("answers only requests addressed to 127.0.0.1:<port> (no DNS rebinding)", async () => {
+    const waiting = server.waitForCallback({ timeoutMs: 5000 });
+    let delivered = false;
+    void waiting.then(() => (delivered = true));
+    for (const host of ["evil.example", `evil.example:${server.port}`, `localhost:${server.port}`, "127.0.0.1"]) {
+      const page = await get(server.port, "/oauth/callback?code=c&state=s1", { host });
+      expect({ host, status: page.status }).toEqual({ host, status: 421 });
+    }
+    expect(delivered).toBe(false);
+    void get(server.port, "/oauth/callback?code=c&state=s1");
+    (await waiting).respond({ ok: true, title: "ok", message: "ok" });
+  });
+
+  it("serves every page with the security headers and nothing that could load", async () => {
+    const answers = [
+      await get(server.port, "/favicon.ico"),
+      await get(server.port, "/oauth/callback?state=wrong"),
+      await get(server.port, "/", { host: "evil.example" }),
+    ];
+    const waiting = server.waitForCallback({ timeoutMs: 5000 });
+    const browser = get(server.port, "/oauth/callback?code=c&state=s1");
+    (await waiting).respond({ ok: true, title: "Signed in", message: "done" });
+    answers.push(await browser);
+    for (const a of answers) {
+      expect(a.headers).toMatchObject({
+        "content-security-policy": "default-src 'none'",
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+        "x-frame-options": "DENY",
+        "cache-control": "no-store",
+      });
+      expect(a.body).not.toMatch(/<(script|style|img|link|iframe)\b|\sstyle=/i);
+    }
   });
 
   it("times out and can be aborted", async () => {

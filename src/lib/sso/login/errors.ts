@@ -64,15 +64,6 @@ export function loginExpired(minutes: number, code = "ExpiredTokenException"): S
   );
 }
 
-export function stateMismatch(): SsoError {
-  return new SsoError(
-    "auth-required",
-    "The browser returned a sign-in response that does not belong to this login (state mismatch), so it was " +
-      "rejected. Start the login again.",
-    { code: "StateMismatch" },
-  );
-}
-
 export function missingCode(error?: string): SsoError {
   return new SsoError(
     "auth-required",

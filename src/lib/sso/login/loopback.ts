@@ -1,8 +1,10 @@
 // The PKCE loopback listener: bound on 127.0.0.1 (never all interfaces) before the browser opens, it waits for
-// the one redirect to /oauth/callback and holds that response until the token exchange says success or failure.
+// the one redirect to /oauth/callback carrying this login's `state` and holds that response until the token exchange
+// says success or failure. Anything else that finds the port (another page, a local process, a rebinding DNS name)
+// gets an error page and changes nothing: the login keeps waiting for its own callback or its timeout.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { resultHtml, type ResultPage } from "./callback-pages";
+import { CALLBACK_SECURITY_HEADERS, resultHtml, type ResultPage } from "./callback-pages";
 import { CALLBACK_PATH, redirectUriFor } from "./pkce";
 
 export interface CallbackParams {
@@ -20,24 +22,41 @@ export interface ReceivedCallback extends CallbackParams {
 export interface LoopbackServer {
   port: number;
   redirectUri: string;
-  /** Resolves with the first callback; rejects with "timeout" / "aborted" Errors (callers translate them). */
+  /** Resolves with the first callback carrying the expected state; rejects with "timeout" / "aborted" Errors. */
   waitForCallback(opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ReceivedCallback>;
   close(): Promise<void>;
 }
 
 const HOLD_RESPONSE_MS = 30_000;
 
-export async function startLoopbackServer(): Promise<LoopbackServer> {
+/** `state`: the login's own; callbacks without it are answered with an error page and otherwise ignored. */
+export async function startLoopbackServer(state: string): Promise<LoopbackServer> {
   let deliver: ((cb: ReceivedCallback) => void) | undefined;
   let received: ReceivedCallback | undefined;
   let finalPage: ResultPage | undefined;
   const waiting: ServerResponse[] = [];
 
+  let port = 0;
   const server = createServer((req, res) => handle(req, res));
   function handle(req: IncomingMessage, res: ServerResponse) {
+    // The browser follows a redirect to 127.0.0.1:<port>; any other Host is a page that resolved its own name here.
+    if (req.headers.host !== `127.0.0.1:${port}`) {
+      send(res, 421, { ok: false, title: "Wrong address", message: "This address only answers as 127.0.0.1." });
+      return;
+    }
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (req.method !== "GET" || url.pathname !== CALLBACK_PATH) {
       send(res, 404, { ok: false, title: "Not found", message: "This address only receives the sign-in redirect." });
+      return;
+    }
+    if (url.searchParams.get("state") !== state) {
+      send(res, 400, {
+        ok: false,
+        title: "Not this sign-in",
+        message:
+          "This sign-in response does not belong to the sign-in StormTunnel is waiting for (state mismatch), so " +
+          "it was ignored. Finish signing in in the tab StormTunnel opened.",
+      });
       return;
     }
     if (received) {
@@ -77,7 +96,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
 
   return {
     port,
@@ -113,6 +132,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
 function send(res: ServerResponse, status: number, page: ResultPage): void {
   const body = resultHtml(page);
   res.writeHead(status, {
+    ...CALLBACK_SECURITY_HEADERS,
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-store",
     "content-length": Buffer.byteLength(body),

@@ -2,7 +2,7 @@
 // then the state check and the code exchange; the browser is told the outcome only once the token is on disk.
 import type { CachedToken } from "../token-cache";
 import { describeError, type FlowContext } from "./flow-context";
-import { accessDenied, cancelled, loginCallFailed, loginExpired, missingCode, stateMismatch } from "./errors";
+import { accessDenied, cancelled, loginCallFailed, loginExpired, missingCode } from "./errors";
 import { startLoopbackServer } from "./loopback";
 import { createTokenWithAuthCode, oidcEndpoint, registrationScopes } from "../oidc";
 import { authorizeUrl, newPkceValues } from "./pkce";
@@ -13,7 +13,7 @@ export async function pkceLogin(ctx: FlowContext): Promise<CachedToken> {
   const { group, registration: reg, signal } = ctx;
   const pkce = newPkceValues(ctx.random);
   const endpoint = await oidcEndpoint(group.ssoRegion, ctx.endpoints);
-  const server = await startLoopbackServer();
+  const server = await startLoopbackServer(pkce.state);
   try {
     const url = authorizeUrl(endpoint, {
       clientId: reg.clientId,
@@ -45,7 +45,6 @@ export async function pkceLogin(ctx: FlowContext): Promise<CachedToken> {
       cb.respond(failurePage(e.message));
       throw e;
     };
-    if (cb.state !== pkce.state) fail(stateMismatch());
     if (cb.error === "access_denied") fail(accessDenied());
     if (!cb.code) fail(missingCode(cb.error));
 

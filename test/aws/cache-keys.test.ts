@@ -8,6 +8,7 @@ import {
   ssoCacheDir,
   tokenCacheFile,
 } from "../../src/lib/aws";
+import { python as botocorePython } from "../support/test-tools";
 
 const HOME = "/home/u";
 const CACHE = "/home/u/.aws/sso/cache";
@@ -75,9 +76,10 @@ for line in sys.stdin:
         "scopes": r["scopes"], "session_name": r["sessionName"]}, sort_keys=True))
 `;
   // JSON.stringify escapes lone surrogates as \\udXXX, which Python's json.loads reads back as the same code unit.
-  const stdout = execFileSync("python3", ["-c", python], {
+  const py = botocorePython();
+  const stdout = execFileSync(py.command, ["-c", python], {
     input: samples.map((s) => JSON.stringify(s)).join("\n") + "\n",
-    env: { PATH: process.env.PATH, PYTHONUTF8: "1" },
+    env: { ...py.env, PATH: process.env.PATH, PYTHONUTF8: "1" },
     encoding: "utf8",
   });
   const expected = stdout.trimEnd().split("\n");

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { python } from "../support/test-tools";
 
 export const FIXTURES = join(__dirname, "..", "fixtures", "aws-config");
 
@@ -38,8 +39,10 @@ export interface Oracle {
 
 /** Runs botocore over a config file with a clean environment pointing only at the temp home. */
 export function botocore(configPath: string, home: string): Oracle {
-  const stdout = execFileSync("python3", [join(__dirname, "botocore_oracle.py"), configPath, home], {
+  const py = python();
+  const stdout = execFileSync(py.command, [join(__dirname, "botocore_oracle.py"), configPath, home], {
     env: {
+      ...py.env,
       PATH: process.env.PATH,
       HOME: home,
       AWS_CONFIG_FILE: configPath,

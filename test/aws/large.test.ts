@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { stringify } from "ini";
 import { groupFor, parseAwsConfig, type AwsConfig } from "../../src/lib/aws";
 import { tempHome } from "./helpers";
+import { python as botocorePython } from "../support/test-tools";
 
 const SESSIONS = 40;
 const SSO = 4000;
@@ -99,8 +100,9 @@ for name, p in m["profiles"].items():
         out[name] = os.path.join(sys.argv[2], ".aws", "sso", "cache", key + ".json")
 print(json.dumps(out))
 `;
-  const stdout = execFileSync("python3", ["-c", python, path, home], {
-    env: { PATH: process.env.PATH, HOME: home, PYTHONUTF8: "1" },
+  const py = botocorePython();
+  const stdout = execFileSync(py.command, ["-c", python, path, home], {
+    env: { ...py.env, PATH: process.env.PATH, HOME: home, PYTHONUTF8: "1" },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { parseAwsConfig } from "../../src/lib/aws";
 import { scanIni } from "../../src/lib/aws/scan";
+import { python } from "../support/test-tools";
 
 const name = fc.constantFrom("dev", "Dev", "a.b", "x y", '"x y"', "'q'", 'a\\"b', '"open', "", "default", "é☕");
 const header = fc.oneof(
@@ -43,9 +44,10 @@ for line in sys.stdin:
 
 test("scanner and profile map agree with Python's configparser and botocore on random files", () => {
   const samples = fc.sample(file, { numRuns: 400, seed: 7 });
-  const stdout = execFileSync("python3", ["-c", PYTHON], {
+  const py = python();
+  const stdout = execFileSync(py.command, ["-c", PYTHON], {
     input: samples.map((t) => JSON.stringify(t)).join("\n") + "\n",
-    env: { PATH: process.env.PATH, PYTHONUTF8: "1" },
+    env: { ...py.env, PATH: process.env.PATH, PYTHONUTF8: "1" },
     encoding: "utf8",
   });
   const verdicts = stdout

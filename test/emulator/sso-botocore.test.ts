@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type Emulator } from "./index";
+import { python, testTool } from "../support/test-tools";
 
 const PY = join(__dirname, "py");
 const CONFIG = `[sso-session my-sso]
@@ -48,6 +49,7 @@ type Line = Record<string, unknown>;
 /** Only the environment a user would have, plus the emulator endpoints. */
 function userEnv(): NodeJS.ProcessEnv {
   return {
+    ...python().env,
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home,
     AWS_CONFIG_FILE: join(home, ".aws", "config"),
@@ -62,7 +64,7 @@ function userEnv(): NodeJS.ProcessEnv {
 function runPy(script: string, args: string[], onLine?: (line: Line) => void): Promise<Line[]> {
   const env = userEnv();
   return new Promise((resolve, reject) => {
-    const child = spawn("python3", [join(PY, script), ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(python().command, [join(PY, script), ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
     const lines: Line[] = [];
     let out = "";
     let err = "";
@@ -201,10 +203,11 @@ test("role chaining: botocore's AssumeRoleProvider and the AWS CLI assume a role
   }
 
   // The AWS CLI (v1 here) resolves the same chain on its own.
+  const aws = testTool("aws");
   const { stdout } = await promisify(execFile)(
-    "aws",
+    aws.command,
     ["sts", "get-caller-identity", "--profile", "prod", "--query", "Arn", "--output", "text"],
-    { env: userEnv(), timeout: 30_000 },
+    { env: { ...userEnv(), ...aws.env }, timeout: 30_000 },
   );
   expect(stdout.trim()).toBe("arn:aws:sts::444455556666:assumed-role/TunnelOperator/chained-by-botocore");
   expect(emu.sts.assumed.length).toBeGreaterThan(byBotocore);

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { findProfile, groupFor, loadAwsConfig } from "../../src/lib/aws";
 import type { Env } from "../../src/lib/home";
 import type { Emulator } from "../emulator";
+import { python } from "../support/test-tools";
 
 export interface TempHome {
   dir: string;
@@ -103,8 +104,9 @@ export async function botocoreProbe(
   profile: string,
   action: string,
 ): Promise<Record<string, unknown>> {
-  const env = { ...home.env, ...emu.env(), PYTHONDONTWRITEBYTECODE: "1" } as NodeJS.ProcessEnv;
+  const py = python();
+  const env = { ...home.env, ...emu.env(), ...py.env, PYTHONDONTWRITEBYTECODE: "1" } as NodeJS.ProcessEnv;
   const script = join(__dirname, "py", "sso_token.py");
-  const { stdout } = await promisify(execFile)("python3", [script, profile, action], { env, timeout: 30_000 });
+  const { stdout } = await promisify(execFile)(py.command, [script, profile, action], { env, timeout: 30_000 });
   return JSON.parse(stdout.trim().split("\n").pop()!);
 }

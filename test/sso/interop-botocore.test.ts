@@ -9,6 +9,7 @@ import { getRoleCredentials } from "../../src/lib/sso/role-credentials";
 import { formatCacheTimestamp } from "../../src/lib/sso/timestamps";
 import { readToken, writeToken, type CachedToken } from "../../src/lib/sso/token-cache";
 import { botocoreProbe, groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
+import { python } from "../support/test-tools";
 
 jest.setTimeout(60_000);
 
@@ -96,8 +97,8 @@ it("an in-place writer racing our reads and writes never makes us fail or lose f
   const { group } = await groupOf(home, "dev");
   const token = await login(group, { env: home.env, method: "device-code", endpoints: emu.endpoints });
   await writeToken(group.tokenCacheFile, { ...token, ideField: "keep-me" });
-  const writer = spawn("python3", [join(PY, "inplace_writer.py"), group.tokenCacheFile, "2"], {
-    env: { PATH: home.env.PATH } as NodeJS.ProcessEnv,
+  const writer = spawn(python().command, [join(PY, "inplace_writer.py"), group.tokenCacheFile, "2"], {
+    env: { ...python().env, PATH: home.env.PATH } as NodeJS.ProcessEnv,
   });
   // Collect output from the start: under load the writer may finish before the race loop below does.
   let out = "";

@@ -13,6 +13,7 @@ import { RefreshRunner } from "../../src/lib/sso/refresh-runner";
 import { tokenStatusForProfiles, TokenReadCache } from "../../src/lib/sso/session-status";
 import { readToken, type CachedToken } from "../../src/lib/sso/token-cache";
 import { startEmulator, type Emulator } from "../emulator";
+import { testTool } from "../support/test-tools";
 import { botocoreProbe, groupOf, makeTempHome, START_URL, writeAwsConfig, type TempHome } from "./helpers";
 
 jest.setTimeout(60_000);
@@ -35,7 +36,8 @@ const botocore = (action: string) => botocoreProbe(home, emu, "legacy", action);
 
 /** The AWS CLI (v1 on this machine) with the token on disk: SSO role credentials, then STS GetCallerIdentity. */
 async function awsCli(): Promise<string> {
-  const env = { ...home.env, ...emu.env(), AWS_EC2_METADATA_DISABLED: "true" } as NodeJS.ProcessEnv;
+  const aws = testTool("aws");
+  const env = { ...home.env, ...emu.env(), ...aws.env, AWS_EC2_METADATA_DISABLED: "true" } as NodeJS.ProcessEnv;
   const args = [
     "sts",
     "get-caller-identity",
@@ -48,7 +50,7 @@ async function awsCli(): Promise<string> {
     "--output",
     "text",
   ];
-  const { stdout } = await promisify(execFile)("aws", args, { env, timeout: 30_000 });
+  const { stdout } = await promisify(execFile)(aws.command, args, { env, timeout: 30_000 });
   return stdout.trim();
 }
 const SSO_ROLE_ARN = /^arn:aws:sts::111122223333:assumed-role\/AWSReservedSSO_Developer_[0-9a-f]{16}\//;

@@ -1,13 +1,6 @@
-// Headless Chromium for browser tests: Debian's /usr/bin/chromium in CI, a local Chrome/Chromium elsewhere.
-import { existsSync } from "node:fs";
+// Headless Chromium for browser tests: the one scripts/ensure-test-tools.mjs finds or fetches (see test-tools.ts).
 import { chromium, type Browser } from "playwright-core";
-
-const CANDIDATES = [
-  "/usr/bin/chromium",
-  "/usr/bin/chromium-browser",
-  "/Applications/Chromium.app/Contents/MacOS/Chromium",
-  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-];
+import { testTool } from "./test-tools";
 
 // Without the background-networking flags Chromium keeps dialling Google, which a closed network refuses.
 const ARGS = [
@@ -20,18 +13,13 @@ const ARGS = [
   "--disable-sync",
 ];
 
-export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
-  const found = [env.CHROMIUM_PATH, ...CANDIDATES].find((p): p is string => !!p && existsSync(p));
-  if (!found) {
-    throw new Error(
-      "No Chromium for the browser tests: install it (Debian: apt-get install -y chromium; .ci/run does) " +
-        "or set CHROMIUM_PATH to a Chrome/Chromium executable.",
-    );
-  }
-  return found;
-}
-
 /** A headless browser; launch() gives it a fresh temporary profile (user-data-dir). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ARGS });
+  const tool = testTool("chromium");
+  return chromium.launch({
+    executablePath: tool.command,
+    env: { ...process.env, ...tool.env },
+    headless: true,
+    args: ARGS,
+  });
 }

@@ -18,6 +18,9 @@ export interface OutboundSession {
   closeSockets(abrupt: boolean): number;
 }
 
+/** flood(): far enough ahead that the session's own numbering never reaches these sequence numbers. */
+const FLOOD_SEQ_GAP = 1_000_000_000;
+
 export class Outbound {
   /** pause_publication: no sending or retransmitting until start_publication or inbound data/ack (§13.4). */
   paused = false;
@@ -26,6 +29,7 @@ export class Outbound {
   /** One writev per event-loop turn instead of one per message and per ack. */
   private readonly batch = new WriteBatch();
   private heldOutbound?: Buffer;
+  private readonly floodSeqs = new Set<number>();
 
   constructor(
     private readonly session: OutboundSession,
@@ -79,7 +83,32 @@ export class Outbound {
   /** The client acked one of ours: only the sequence number counts (§7.2). */
   acknowledged(m: ClientMessage): void {
     const seq = ackedSequence(m);
-    if (seq !== undefined && this.outgoing.ack(seq, Date.now())) this.session.stats.acksReceived++;
+    if (seq === undefined) return;
+    if (this.outgoing.ack(seq, Date.now())) this.session.stats.acksReceived++;
+    else if (this.floodSeqs.delete(seq)) this.session.stats.floodAcked++;
+  }
+
+  /**
+   * `frames` Output messages of `bytes` each, numbered far beyond anything this session will send, so they can only
+   * sit in the client's reorder buffer (never delivered, never resent). What the client acks is counted (floodAcked).
+   */
+  flood(frames: number, bytes: number): void {
+    const payload = Buffer.alloc(bytes, 0x66);
+    for (let i = 0; i < frames; i++) {
+      const seq = this.outSeq + FLOOD_SEQ_GAP + i;
+      this.floodSeqs.add(seq);
+      const frame = encodeMessage({
+        messageType: MessageType.OutputStreamData,
+        schemaVersion: 1,
+        createdDate: Date.now(),
+        sequenceNumber: seq,
+        flags: 0n,
+        payloadType: PayloadType.Output,
+        payload,
+      });
+      this.write(frame);
+    }
+    this.session.log("flood", { frames, bytes });
   }
 
   resendTick(): void {

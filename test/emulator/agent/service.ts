@@ -51,6 +51,11 @@ export interface DataChannelControls {
   /** pause_publication / start_publication: the agent stops or resumes sending and retransmitting. */
   pausePublication(sessionId: string): void;
   startPublication(sessionId: string): void;
+  /**
+   * Send `frames` Output messages of `bytes` each, numbered far ahead of the session (so out of order for good): a
+   * flood that only the client's reorder buffer can hold. stats.floodAcked counts the ones it took.
+   */
+  floodOutOfOrder(sessionId: string, options: { frames: number; bytes: number }): void;
   /** End a session now: channel_closed with `output`, as MGS does. */
   endSession(sessionId: string, output?: string): boolean;
   /** Timings of smux keepalive and the handshake; shorten them in tests. */
@@ -193,6 +198,7 @@ export function createDataChannelService(
     },
     pausePublication: (id) => sessions.get(id)?.setPublication(true),
     startPublication: (id) => sessions.get(id)?.setPublication(false),
+    floodOutOfOrder: (id, { frames, bytes }) => sessions.get(id)?.flood(frames, bytes),
     endSession: (id, output = "") => ssm.endSession(id, "ended by test", output),
     timing: shared.timing,
     behaviour: shared.behaviour,

@@ -166,6 +166,11 @@ export class AgentSession implements PluginHost {
     return n;
   }
 
+  /** Out-of-order Output messages the client can only buffer (Outbound.flood). */
+  flood(frames: number, bytes: number): void {
+    this.outbound.flood(frames, bytes);
+  }
+
   /** MGS pauses or resumes the agent; the message also goes to the client, which must ignore it. */
   setPublication(paused: boolean): void {
     this.outbound.paused = paused;

@@ -21,6 +21,8 @@ export interface SessionStats {
   pacedMs: number;
   faultsApplied: number;
   rejectedFrames: number;
+  /** Acks the client sent for floodOutOfOrder() messages (it should hold only a bounded number of them). */
+  floodAcked: number;
 }
 
 export function newSessionStats(): SessionStats {
@@ -40,5 +42,6 @@ export function newSessionStats(): SessionStats {
     pacedMs: 0,
     faultsApplied: 0,
     rejectedFrames: 0,
+    floodAcked: 0,
   };
 }

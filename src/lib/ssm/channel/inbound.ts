@@ -3,6 +3,8 @@
 import { PayloadType, type ClientMessage } from "../message";
 
 export const INCOMING_BUFFER_CAPACITY = 10_000;
+/** Also bounded in bytes: ~7 000 of the agent's 1 KiB messages, yet no flood of large frames can grow it further. */
+export const INCOMING_BUFFER_BYTES = 8 * 1024 * 1024;
 
 export interface InboundActions {
   /** Hand the message to the layer above; false = not ready, so it is neither acked nor consumed. */
@@ -13,6 +15,7 @@ export interface InboundActions {
 export class InboundSequencer {
   expected = 0;
   private pending = new Map<number, ClientMessage>();
+  private pendingBytes = 0;
 
   constructor(private readonly actions: InboundActions) {}
 
@@ -24,8 +27,11 @@ export class InboundSequencer {
     }
     if (seq > this.expected) {
       if (this.pending.has(seq)) return this.actions.ack(m);
-      if (this.pending.size >= INCOMING_BUFFER_CAPACITY) return; // unacked: the agent retransmits it later
+      const full =
+        this.pending.size >= INCOMING_BUFFER_CAPACITY || this.pendingBytes + m.payload.length > INCOMING_BUFFER_BYTES;
+      if (full) return; // unacked: the agent retransmits it later
       this.pending.set(seq, m);
+      this.pendingBytes += m.payload.length;
       this.actions.ack(m);
       return;
     }
@@ -45,12 +51,17 @@ export class InboundSequencer {
     for (let next = this.pending.get(this.expected); next; next = this.pending.get(this.expected)) {
       if (!this.actions.deliver(next)) return;
       this.pending.delete(this.expected);
+      this.pendingBytes -= next.payload.length;
       this.expected += 1;
     }
   }
 
   get buffered(): number {
     return this.pending.size;
+  }
+
+  get bufferedBytes(): number {
+    return this.pendingBytes;
   }
 }
 

@@ -19,9 +19,20 @@ export type Dial = (url: string) => ChannelSocket;
 
 export const OPEN = 1;
 
+/**
+ * The largest frame we accept from Session Manager. Agent messages carry at most 1024 payload bytes (§7.4) plus the
+ * 120-byte header; the biggest message MGS relays at all is 142 000 bytes (the agent's control-channel limit). Above
+ * this, ws closes the socket (1009) instead of buffering up to its 100 MiB default; the channel then resumes.
+ */
+export const MAX_AGENT_FRAME_BYTES = 192 * 1024;
+
 /** Dials the StreamUrl verbatim: no extra headers, no subprotocol (§3, §5). */
 export const dialWebSocket: Dial = (url) =>
-  new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 45_000 }) as unknown as ChannelSocket;
+  new WebSocket(url, {
+    perMessageDeflate: false,
+    handshakeTimeout: 45_000,
+    maxPayload: MAX_AGENT_FRAME_BYTES,
+  }) as unknown as ChannelSocket;
 
 export function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
   if (Buffer.isBuffer(data)) return data;

@@ -92,7 +92,7 @@ export class Outbound {
    * `frames` Output messages of `bytes` each, numbered far beyond anything this session will send, so they can only
    * sit in the client's reorder buffer (never delivered, never resent). What the client acks is counted (floodAcked).
    */
-  flood(frames: number, bytes: number): void {
+  flood(frames: number, bytes: number, corrupt = false): void {
     const payload = Buffer.alloc(bytes, 0x66);
     for (let i = 0; i < frames; i++) {
       const seq = this.outSeq + FLOOD_SEQ_GAP + i;
@@ -106,9 +106,10 @@ export class Outbound {
         payloadType: PayloadType.Output,
         payload,
       });
+      if (corrupt) frame[80] ^= 0xff; // a PayloadDigest that does not match: the client must drop it (§4.2)
       this.write(frame);
     }
-    this.session.log("flood", { frames, bytes });
+    this.session.log("flood", { frames, bytes, corrupt });
   }
 
   resendTick(): void {

@@ -53,9 +53,10 @@ export interface DataChannelControls {
   startPublication(sessionId: string): void;
   /**
    * Send `frames` Output messages of `bytes` each, numbered far ahead of the session (so out of order for good): a
-   * flood that only the client's reorder buffer can hold. stats.floodAcked counts the ones it took.
+   * flood that only the client's reorder buffer can hold. stats.floodAcked counts the ones it took. `corrupt`: with
+   * a PayloadDigest that does not match, so the client must drop every one.
    */
-  floodOutOfOrder(sessionId: string, options: { frames: number; bytes: number }): void;
+  floodOutOfOrder(sessionId: string, options: { frames: number; bytes: number; corrupt?: boolean }): void;
   /** End a session now: channel_closed with `output`, as MGS does. */
   endSession(sessionId: string, output?: string): boolean;
   /** Timings of smux keepalive and the handshake; shorten them in tests. */
@@ -198,7 +199,7 @@ export function createDataChannelService(
     },
     pausePublication: (id) => sessions.get(id)?.setPublication(true),
     startPublication: (id) => sessions.get(id)?.setPublication(false),
-    floodOutOfOrder: (id, { frames, bytes }) => sessions.get(id)?.flood(frames, bytes),
+    floodOutOfOrder: (id, { frames, bytes, corrupt }) => sessions.get(id)?.flood(frames, bytes, corrupt),
     endSession: (id, output = "") => ssm.endSession(id, "ended by test", output),
     timing: shared.timing,
     behaviour: shared.behaviour,

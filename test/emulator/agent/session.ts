@@ -167,8 +167,8 @@ export class AgentSession implements PluginHost {
   }
 
   /** Out-of-order Output messages the client can only buffer (Outbound.flood). */
-  flood(frames: number, bytes: number): void {
-    this.outbound.flood(frames, bytes);
+  flood(frames: number, bytes: number, corrupt?: boolean): void {
+    this.outbound.flood(frames, bytes, corrupt);
   }
 
   /** MGS pauses or resumes the agent; the message also goes to the client, which must ignore it. */

@@ -1,8 +1,9 @@
 // Starts, stops and reports tunnel workers. The state file is the truth about a tunnel; the supervisor only spawns,
 // signals, and corrects states whose worker died without saying so (SIGKILL, crash).
-import { renameSync, rmSync, statSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Env } from "../../home";
+import { rotateLog } from "../log-file";
 import { launchDetached, readPid } from "./launcher";
 import {
   aliveIn,
@@ -97,16 +98,7 @@ export async function startTunnel(
   }
 }
 
-/** Logs are appended by every run of a tunnel: keep one previous generation once a log passes 5 MB. */
-export const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
-
-function rotateLog(file: string): void {
-  try {
-    if (statSync(file).size > LOG_ROTATE_BYTES) renameSync(file, `${file}.1`);
-  } catch {
-    // no log yet
-  }
-}
+export { LOG_ROTATE_BYTES } from "../log-file";
 
 function describe(t: TunnelRef): Partial<TunnelState> {
   const { target, remotePort = 0 } = t;

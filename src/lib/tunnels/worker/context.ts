@@ -17,7 +17,9 @@ export interface WorkerContext {
   signal: AbortSignal;
   /** Aborts SSM calls under way a moment after `signal` (retry.startGraceMs): a session being opened is still learned. */
   callSignal: AbortSignal;
+  /** Rate-limited (repeated lines are counted) and rotated by size; closeLog() writes the last counts. */
   log: (line: string) => void;
+  closeLog: () => void;
   retry: RetryPolicy;
   random: () => number;
   writer: StateWriter;

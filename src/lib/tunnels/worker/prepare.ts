@@ -16,10 +16,11 @@ import { StateWriter } from "./state-writer";
 import { Traffic } from "./traffic";
 import { TunnelAuth } from "./tunnel-auth";
 import type { WorkerOptions } from "./options";
+import { createWorkerLog } from "./worker-log";
 
 /** The context every later phase shares, or the exit code when the tunnel cannot start at all. */
 export async function prepare(o: WorkerOptions): Promise<WorkerContext | number> {
-  const log = o.log ?? ((line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
+  const { log, close: closeLog } = createWorkerLog(o.env, o.id, o.log);
   const now = o.now ?? (() => new Date());
   const def = await findTunnel(o.env, o.id);
   if (!def || def.id !== o.id) {
@@ -67,6 +68,7 @@ export async function prepare(o: WorkerOptions): Promise<WorkerContext | number>
     env: o.env,
     def,
     signal: o.signal,
+    closeLog,
     callSignal: abortLater(o.signal, retry.startGraceMs),
     log,
     retry,

@@ -16,6 +16,7 @@ export async function stop(ctx: WorkerContext): Promise<void> {
   else if (writer.status !== "stopped" && writer.status !== "error") writer.update({ ...final, status: "stopped" });
   else writer.update(final);
   writer.stop();
+  ctx.closeLog();
   log("worker exiting");
 }
 

@@ -27,7 +27,13 @@ describe("endpoint resolution", () => {
         AWS_ENDPOINT_URL_SSO_OIDC: "http://oidc:2",
         AWS_ENDPOINT_URL_EC2: "",
       }),
-    ).toEqual({ ssoOidc: "http://oidc:2", sso: "http://all:1", ssm: "http://all:1", ec2: "http://all:1" });
+    ).toEqual({
+      ssoOidc: "http://oidc:2",
+      sso: "http://all:1",
+      ssm: "http://all:1",
+      ec2: "http://all:1",
+      sts: "http://all:1",
+    });
     expect(endpointsFromEnv({ AWS_ENDPOINT_URL_SSO: "http://sso:3", AWS_ENDPOINT_URL_SSM: "http://ssm:4" })).toEqual({
       sso: "http://sso:3",
       ssm: "http://ssm:4",
@@ -47,6 +53,7 @@ describe("endpoint resolution", () => {
       sso: "http://all:1",
       ssm: "http://mine:9",
       ec2: "http://all:1",
+      sts: "http://all:1",
     });
     expect(resolveEndpoints(undefined, {})).toEqual({});
   });

@@ -101,18 +101,26 @@ test("bearer-only profiles are SSO and can log in, but are not usable for tunnel
   expect(bearer.problems.filter((p) => p.severity === "error")).toEqual([]);
 });
 
-test("role chains resolve to their SSO root over several hops", () => {
-  expect(get("dev-admin", "role-chained")).toMatchObject({
+test("role chains resolve to their SSO root over several hops, with the AssumeRole hops from the root outwards", () => {
+  const admin = get("dev-admin", "role-chained");
+  expect(admin).toMatchObject({
     roleArn: "arn:aws:iam::444455556666:role/Admin",
     sourceProfile: "dev",
     ssoProfile: "dev",
     chain: ["dev-admin", "dev"],
-    usableForTunnels: false,
-    reason: "role chaining needs sts:AssumeRole, not supported yet",
+    chainRegion: "eu-west-1", // dev's: the nearest region down the chain
+    usableForTunnels: true,
+    hops: [{ profile: "dev-admin", roleArn: "arn:aws:iam::444455556666:role/Admin", region: "eu-west-1" }],
   });
+  expect(admin.reason).toBeUndefined();
   expect(get("dev-admin-deeper", "role-chained")).toMatchObject({
     ssoProfile: "dev",
     chain: ["dev-admin-deeper", "dev-admin", "dev"],
+    usableForTunnels: true,
+    hops: [
+      { profile: "dev-admin", roleArn: "arn:aws:iam::444455556666:role/Admin" },
+      { profile: "dev-admin-deeper", roleArn: "arn:aws:iam::999988887777:role/Deeper", roleSessionName: "me" },
+    ],
   });
   expect(groupFor(config, "dev-admin-deeper")?.tokenCacheKey).toBe("corp");
   expect(groupFor(config, "legacy-chained")?.tokenCacheKey).toBe("https://d-1234567890.awsapps.com/start");
@@ -144,4 +152,116 @@ test("profiles keep file order; unknown names find nothing", () => {
   expect(groupFor(config, "nope")).toBeUndefined();
   expect(groupFor(config, "keys")).toBeUndefined();
   expect(groupFor(config, "prod")?.profiles).toContain("prod");
+});
+
+describe("role chain settings", () => {
+  const chains = parseAwsConfig(
+    [
+      "[sso-session corp]",
+      "sso_start_url = https://d-1.awsapps.com/start",
+      "sso_region = us-east-1",
+      "[profile hub]",
+      "sso_session = corp",
+      "sso_account_id = 111122223333",
+      "sso_role_name = Hub",
+      "[profile app]",
+      "role_arn = arn:aws:iam::444455556666:role/App",
+      "source_profile = hub",
+      "role_session_name = alice",
+      "duration_seconds = 900",
+      "external_id = ext-1",
+      "region = eu-central-1",
+      "[profile app-db]",
+      "role_arn = arn:aws:iam::777788889999:role/Db",
+      "source_profile = app",
+      "[profile mfa]",
+      "role_arn = arn:aws:iam::444455556666:role/App",
+      "source_profile = hub",
+      "mfa_serial = arn:aws:iam::111122223333:mfa/alice",
+      "[profile after-mfa]",
+      "role_arn = arn:aws:iam::777788889999:role/Db",
+      "source_profile = mfa",
+      "[profile long]",
+      "role_arn = arn:aws:iam::444455556666:role/App",
+      "source_profile = hub",
+      "duration_seconds = 43200",
+      "[profile sloppy]",
+      "role_arn = arn:aws:iam::444455556666:role/App",
+      "source_profile = hub",
+      "duration_seconds = 1h",
+      "[profile proc]",
+      "credential_process = /bin/creds",
+      "[profile from-proc]",
+      "role_arn = arn:aws:iam::444455556666:role/App",
+      "source_profile = proc",
+      "[profile env-role]",
+      "role_arn = arn:aws:iam::444455556666:role/App",
+      "credential_source = Environment",
+    ].join("\n"),
+    { path: "/c", homeDir: HOME },
+  );
+  const chained = (name: string) => {
+    const p = findProfile(chains, name);
+    if (p?.kind !== "role-chained") throw new Error(`${name} is ${p?.kind}`);
+    return p;
+  };
+
+  test("role_session_name, duration_seconds, external_id and region travel with each hop", () => {
+    expect(chained("app").hops).toEqual([
+      {
+        profile: "app",
+        roleArn: "arn:aws:iam::444455556666:role/App",
+        roleSessionName: "alice",
+        durationSeconds: 900,
+        externalId: "ext-1",
+        region: "eu-central-1",
+      },
+    ]);
+    // A hop without a region of its own uses the chain's (the nearest one down from the top).
+    expect(chained("app-db")).toMatchObject({ chainRegion: "eu-central-1", usableForTunnels: true });
+    expect(chained("app-db").hops.map((h) => [h.profile, h.region])).toEqual([
+      ["app", "eu-central-1"],
+      ["app-db", "eu-central-1"],
+    ]);
+    // No region anywhere: STS is called in the SSO region.
+    expect(chained("long").hops[0].region).toBe("us-east-1");
+  });
+
+  test("mfa_serial anywhere in the chain makes it unusable for tunnels, with the reason", () => {
+    for (const name of ["mfa", "after-mfa"]) {
+      expect(chained(name)).toMatchObject({
+        usableForTunnels: false,
+        reason:
+          "profile mfa needs an MFA code (mfa_serial) to assume its role, which a background tunnel cannot ask for",
+      });
+    }
+  });
+
+  test("credential_process and credential_source chains are listed with why, not dropped", () => {
+    expect(chained("from-proc")).toMatchObject({
+      usableForTunnels: false,
+      reason: "role chain ends in profile proc, which uses credential_process, not SSO",
+    });
+    expect(chained("env-role")).toMatchObject({
+      usableForTunnels: false,
+      reason: "role chain ends in credential_source Environment, not in an SSO profile",
+    });
+    expect(findProfile(chains, "proc")).toMatchObject({ kind: "other", reason: "uses credential_process, not SSO" });
+  });
+
+  test("duration_seconds STS would refuse, or that is no number, is a warning on that profile", () => {
+    expect(chained("long").problems).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        key: "duration_seconds",
+        message: expect.stringContaining("role chaining"),
+      }),
+    ]);
+    expect(chained("long").hops[0].durationSeconds).toBe(43200);
+    expect(chained("sloppy").problems).toEqual([
+      expect.objectContaining({ severity: "warning", message: expect.stringContaining("ignores it") }),
+    ]);
+    expect(chained("sloppy").hops[0].durationSeconds).toBeUndefined();
+    expect(chained("app").problems).toEqual([]);
+  });
 });

@@ -8,6 +8,7 @@ const SERVICE_KEYS: Record<string, keyof ProfileEndpoints> = {
   sso: "sso",
   ssm: "ssm",
   ec2: "ec2",
+  sts: "sts",
 };
 
 export interface ServicesSection {

@@ -116,7 +116,7 @@ function build(text: string, { path, homeDir }: { path: string; homeDir: string 
       walk.root === undefined || !rootValues
         ? undefined
         : (nonRole.get(walk.root) ?? otherProfile(walk.root, "", rootValues, otherReason(rootValues)));
-    byName.set(p.name, resolveRoleProfile(p.name, p.section.header, p.values, walk, root));
+    byName.set(p.name, resolveRoleProfile(p.name, p.section.header, p.values, walk, root, profileValues));
   }
   for (const p of profileSections.values()) {
     const profile = byName.get(p.name) as Profile;

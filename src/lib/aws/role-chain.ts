@@ -1,10 +1,9 @@
-// role_arn + source_profile: follows the chain to its root the way botocore's AssumeRoleProvider does,
-// so role-chained profiles land in the SSO group of the profile that finally supplies credentials.
-import type { ConfigProblem, Profile, RoleChainedProfile } from "./types";
+// role_arn + source_profile: follows the chain to its root the way botocore's AssumeRoleProvider does, so role-chained
+// profiles land in the SSO group of the profile that finally supplies credentials, and lists the AssumeRole hops
+// a tunnel makes from that root outwards.
+import type { ConfigProblem, Profile, RoleChainedProfile, RoleHop } from "./types";
 import { hasStaticKeys } from "./other-profile";
 import { pyList, type Values } from "./values";
-
-export const ROLE_CHAINING_UNSUPPORTED = "role chaining needs sts:AssumeRole, not supported yet";
 
 export function isRoleProfile(values: Values): boolean {
   return values.has("role_arn") && !values.has("web_identity_token_file");
@@ -66,6 +65,7 @@ export function resolveRoleProfile(
   values: Values,
   walk: Walk,
   rootProfile: Profile | undefined,
+  profiles: Map<string, Values>,
 ): RoleChainedProfile {
   const problems: ConfigProblem[] = [];
   if (walk.problem) {
@@ -91,12 +91,23 @@ export function resolveRoleProfile(
       fix: `Fix profile ${rootProfile?.name}, where this role chain starts: ${rootError.fix}`,
     });
   }
-  let reason: string;
+  const sso = rootProfile?.kind === "sso" ? rootProfile : undefined;
+  const chainRegion = walk.chain.map((p) => profiles.get(p)?.get("region")).find((r) => !!r);
+  const hops = sso && !walk.problem ? hopsOf(walk.chain, profiles, chainRegion ?? sso.ssoRegion) : [];
+  const own = durationOf(values.get("duration_seconds"));
+  if (own.problem)
+    problems.push({ section, key: "duration_seconds", profile: name, severity: "warning", ...own.problem });
+  const mfa = hops.find((h) => profiles.get(h.profile)?.has("mfa_serial"));
+  let reason: string | undefined;
   if (walk.problem) reason = walk.problem.message;
   else if (rootError) reason = rootError.message;
-  else if (walk.credentialSource) reason = `role chain ends in credential_source ${walk.credentialSource}, not SSO`;
-  else if (!ssoProfile) reason = `role chain ends in profile ${walk.root}, which ${rootReason(rootProfile)}`;
-  else reason = ROLE_CHAINING_UNSUPPORTED;
+  else if (walk.credentialSource) {
+    reason = `role chain ends in credential_source ${walk.credentialSource}, not in an SSO profile`;
+  } else if (!sso) reason = `role chain ends in profile ${walk.root}, which ${rootReason(rootProfile)}`;
+  else if (!sso.usableForTunnels) reason = `role chain starts at profile ${sso.name}, which ${sso.reason}`;
+  else if (mfa) {
+    reason = `profile ${mfa.profile} needs an MFA code (mfa_serial) to assume its role, which a background tunnel cannot ask for`;
+  }
   return {
     kind: "role-chained",
     name,
@@ -107,11 +118,52 @@ export function resolveRoleProfile(
     sourceProfile: values.get("source_profile") ?? "",
     ...(ssoProfile ? { ssoProfile } : {}),
     chain: walk.chain,
-    usableForTunnels: false,
-    reason,
+    hops,
+    ...(chainRegion ? { chainRegion } : {}),
+    usableForTunnels: reason === undefined,
+    ...(reason !== undefined ? { reason } : {}),
   };
 }
 
+/** The chain's role profiles from the root outwards, each with the AssumeRole settings botocore reads from it. */
+function hopsOf(chain: string[], profiles: Map<string, Values>, chainRegion: string): RoleHop[] {
+  return chain
+    .slice(0, -1)
+    .reverse()
+    .map((name) => {
+      const v = profiles.get(name) ?? new Map<string, string>();
+      const hop: RoleHop = { profile: name, roleArn: v.get("role_arn") ?? "", region: v.get("region") || chainRegion };
+      if (v.get("role_session_name")) hop.roleSessionName = v.get("role_session_name");
+      if (v.get("external_id")) hop.externalId = v.get("external_id");
+      const { seconds } = durationOf(v.get("duration_seconds"));
+      if (seconds !== undefined) hop.durationSeconds = seconds;
+      return hop;
+    });
+}
+
+/** duration_seconds as botocore reads it (a non-integer is ignored), and why STS would refuse it. */
+function durationOf(text: string | undefined): { seconds?: number; problem?: { message: string; fix: string } } {
+  if (text === undefined || text.trim() === "") return {};
+  if (!/^-?\d+$/.test(text.trim())) {
+    return {
+      problem: {
+        message: `duration_seconds = ${text} is not a whole number of seconds; the AWS CLI ignores it (1 hour).`,
+        fix: "Write a number of seconds between 900 and 3600, e.g. duration_seconds = 3600.",
+      },
+    };
+  }
+  const seconds = Number(text.trim());
+  if (seconds >= 900 && seconds <= 3600) return { seconds };
+  return {
+    seconds,
+    problem: {
+      message: `duration_seconds = ${seconds}: STS refuses it for a role assumed with SSO role credentials (role chaining allows 900 to 3600 seconds).`,
+      fix: "Use a value between 900 and 3600, or remove duration_seconds (1 hour).",
+    },
+  };
+}
+
+/** Listed with why, not dropped: StormTunnel assumes roles only from IAM Identity Center credentials. */
 function rootReason(root: Profile | undefined): string {
   if (!root) return "is missing";
   if (root.kind === "other") return root.reason;

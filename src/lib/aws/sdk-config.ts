@@ -9,7 +9,13 @@ export type { AwsEndpoints };
 export type AwsCredentials = NonNullable<SSMClientConfig["credentials"]>;
 
 /** AWS_ENDPOINT_URL_<SERVICE> suffix per field: the SDK's service id, upper-cased, spaces as underscores. */
-const ENV_SUFFIX: Record<keyof AwsEndpoints, string> = { ssoOidc: "SSO_OIDC", sso: "SSO", ssm: "SSM", ec2: "EC2" };
+const ENV_SUFFIX: Record<keyof AwsEndpoints, string> = {
+  ssoOidc: "SSO_OIDC",
+  sso: "SSO",
+  ssm: "SSM",
+  ec2: "EC2",
+  sts: "STS",
+};
 
 /** Endpoints from the environment: AWS_ENDPOINT_URL_<SERVICE> beats AWS_ENDPOINT_URL, as in the SDK and the CLI. */
 export function endpointsFromEnv(env: Env): AwsEndpoints {

@@ -28,6 +28,7 @@ export interface AwsEndpoints {
   sso?: string;
   ssm?: string;
   ec2?: string;
+  sts?: string;
 }
 
 /** Endpoint overrides a profile configures through `endpoint_url` / `services = NAME`. */
@@ -67,6 +68,18 @@ export interface SsoProfile extends ProfileCommon {
   reason?: string;
 }
 
+/** One sts:AssumeRole of a role chain, with the settings of the profile that names the role. */
+export interface RoleHop {
+  /** The profile whose role_arn this is. */
+  profile: string;
+  roleArn: string;
+  roleSessionName?: string;
+  durationSeconds?: number;
+  externalId?: string;
+  /** Where STS is called: this profile's `region`, else the chain's region, else the SSO root's sso_region. */
+  region: string;
+}
+
 export interface RoleChainedProfile extends ProfileCommon {
   kind: "role-chained";
   roleArn: string;
@@ -75,6 +88,10 @@ export interface RoleChainedProfile extends ProfileCommon {
   ssoProfile?: string;
   /** This profile, each source_profile hop, and the root, in order. */
   chain: string[];
+  /** The AssumeRole calls from the SSO root outwards (hops[0] uses the root's role credentials); empty without one. */
+  hops: RoleHop[];
+  /** The first `region` from this profile down to the root: where its tunnels go unless they name a region. */
+  chainRegion?: string;
   usableForTunnels: boolean;
   reason?: string;
 }

@@ -9,12 +9,26 @@ import type { TunnelDefinition } from "../definition";
 import type { SessionBackend } from "./session-backend";
 import type { TunnelAuth } from "./tunnel-auth";
 
+/** SSM's answers for role credentials it no longer takes. */
+const STALE_CREDENTIALS = new Set(["ExpiredTokenException", "UnrecognizedClientException"]);
+
 /** Stable for the process: the data channel presents the same ClientId on every reconnect (§5). */
 const CLIENT_ID = randomUUID();
 
 export function createSsmBackend(auth: TunnelAuth, def: TunnelDefinition): SessionBackend {
   const region = def.region ?? auth.region;
   async function withClient<T>(fn: (client: SSMClient) => Promise<T>): Promise<T> {
+    try {
+      return await once(fn);
+    } catch (err) {
+      if (!STALE_CREDENTIALS.has((err as { name?: string })?.name ?? "")) throw err;
+      // Refused as expired or unknown although they looked valid here (clock skew, a revoked role session): the
+      // role credentials are renewed once, so a tunnel outlives its credentials without a sign-in.
+      auth.renewCredentials();
+      return once(fn);
+    }
+  }
+  async function once<T>(fn: (client: SSMClient) => Promise<T>): Promise<T> {
     const client = ssmClient(region, auth.credentials(), auth.endpoints);
     try {
       return await fn(client);
@@ -33,7 +47,7 @@ export function createSsmBackend(auth: TunnelAuth, def: TunnelDefinition): Sessi
             portNumber: tunnel.remotePort,
             host: tunnel.remoteHost,
             localPortNumber: tunnel.localPort,
-            roleName: auth.profile.roleName,
+            roleName: auth.roleName,
             reason: `StormTunnel: ${tunnel.name}`,
           },
           { abortSignal: hooks.signal },

@@ -1,13 +1,21 @@
-// A tunnel's sign-in: a valid SSO token (browser login on first connect only), role credentials for SSM calls, and
-// waiting for a new token while the tunnel needs a human.
-import { findProfile, groupFor, loadAwsConfig, type SsoProfile, type SsoSessionGroup } from "../../aws";
+// A tunnel's sign-in: a valid SSO token (browser login on first connect only), role credentials for SSM calls (through
+// the role chain when the profile has one), and waiting for a new token while the tunnel needs a human. The SSO token
+// at the root of a chain is the one checked, refreshed and signed in again, whatever profile of the chain the tunnel uses.
+import {
+  findProfile,
+  groupFor,
+  loadAwsConfig,
+  type RoleChainedProfile,
+  type SsoProfile,
+  type SsoSessionGroup,
+} from "../../aws";
 import type { AwsCredentials } from "../../aws/sdk-config";
 import type { AwsEndpoints } from "../../aws/types";
 import type { Env } from "../../home";
 import type { Settings } from "../../settings";
 import type { LoginProgress } from "../../sso/login";
 import { RefreshRunner, type SessionCheck } from "../../sso/refresh-runner";
-import { getRoleCredentials } from "../../sso/role-credentials";
+import { ProfileCredentials } from "../../sso/profile-credentials";
 import { readToken } from "../../sso/token-cache";
 import type { OpenBrowser } from "../../sso/login/browser";
 import type { LoginPrompt } from "../state";
@@ -52,13 +60,22 @@ export function loginPrompt(p: LoginProgress): LoginPrompt | undefined {
 
 export class TunnelAuth {
   private readonly runner: RefreshRunner;
+  private readonly creds: ProfileCredentials;
 
   private constructor(
     private readonly o: TunnelAuthOptions,
-    readonly profile: SsoProfile,
+    /** The tunnel's profile: an SSO profile or a role chain rooted in one. */
+    readonly profile: SsoProfile | RoleChainedProfile,
+    /** The SSO profile whose token the tunnel lives on (the profile itself, or the root of its chain). */
+    readonly ssoProfile: SsoProfile,
     readonly group: SsoSessionGroup,
   ) {
     this.runner = new RefreshRunner({ env: o.env, settings: o.settings, endpoints: o.endpoints, now: o.now });
+    const hops = profile.kind === "role-chained" ? profile.hops : [];
+    this.creds = new ProfileCredentials(
+      { root: ssoProfile, hops },
+      { accessToken: () => this.tokenOnDisk(), endpoints: o.endpoints, now: o.now },
+    );
   }
 
   /** Resolves the tunnel's profile to its SSO session; TunnelConfigError when it cannot start tunnels. */
@@ -66,25 +83,32 @@ export class TunnelAuth {
     const config = await loadAwsConfig({ env: o.env, override: o.settings.awsConfigFile });
     const profile = findProfile(config, o.profileName);
     if (!profile) throw new TunnelConfigError(`profile "${o.profileName}" is not in ${config.path}`);
-    if (profile.kind !== "sso") {
-      throw new TunnelConfigError(
-        `profile "${o.profileName}" is not an SSO profile: ${profile.reason ?? profile.kind}`,
-      );
+    if (profile.kind === "other") {
+      throw new TunnelConfigError(`profile "${o.profileName}" is not an SSO profile: ${profile.reason}`);
     }
     if (!profile.usableForTunnels) {
       throw new TunnelConfigError(`profile "${o.profileName}" cannot start tunnels: ${profile.reason ?? "incomplete"}`);
     }
+    const root = profile.kind === "sso" ? profile : findProfile(config, profile.ssoProfile ?? "");
     const group = groupFor(config, o.profileName);
-    if (!group) throw new TunnelConfigError(`profile "${o.profileName}" has no SSO session`);
-    return new TunnelAuth(o, profile, group);
+    if (!group || root?.kind !== "sso") throw new TunnelConfigError(`profile "${o.profileName}" has no SSO session`);
+    return new TunnelAuth(o, profile, root, group);
   }
 
   get endpoints(): AwsEndpoints {
     return this.o.endpoints;
   }
 
+  /** Where the tunnel's sessions go unless the tunnel names a region: the profile's (or its chain's) region. */
   get region(): string {
-    return this.profile.region ?? this.profile.ssoRegion;
+    const p = this.profile;
+    return p.region ?? (p.kind === "role-chained" ? p.chainRegion : undefined) ?? this.ssoProfile.ssoRegion;
+  }
+
+  /** The role the tunnel's sessions run as, for messages: the SSO role, or the last role of the chain. */
+  get roleName(): string | undefined {
+    if (this.profile.kind === "sso") return this.profile.roleName;
+    return this.profile.roleArn.split("/").pop() || this.profile.roleArn;
   }
 
   /** Checks (and silently refreshes when due) the session's token. */
@@ -125,15 +149,23 @@ export class TunnelAuth {
   }
 
   /**
-   * Role credentials for the SSM client, fetched with the token on disk each time the SDK asks (it caches them
-   * until shortly before they expire), so a token refreshed or re-issued by a login is picked up by itself.
+   * Role credentials for the SSM client (the chain's last role for a role-chained profile), resolved from the token
+   * on disk each time the SDK asks and kept until shortly before they expire, so a token refreshed or re-issued by
+   * a login is picked up by itself.
    */
   credentials(): AwsCredentials {
-    return async () => {
-      const read = await readToken(this.group.tokenCacheFile);
-      if (read.state !== "ok") throw new AuthRequiredError("not signed in");
-      return getRoleCredentials(this.profile, read.token.accessToken, { endpoints: this.o.endpoints });
-    };
+    return () => this.creds.get();
+  }
+
+  /** AWS refused the credentials although they look valid (expired there, revoked): fetch them anew next time. */
+  renewCredentials(): void {
+    this.creds.invalidate();
+  }
+
+  private async tokenOnDisk(): Promise<string> {
+    const read = await readToken(this.group.tokenCacheFile);
+    if (read.state !== "ok") throw new AuthRequiredError("not signed in");
+    return read.token.accessToken;
   }
 
   /** Waits, without spinning, until the token cache holds a token the tunnel can use. */

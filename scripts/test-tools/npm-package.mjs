@@ -1,7 +1,7 @@
 // Fetches one pinned package from the npm registry with npm itself (its cache, its registry settings, its integrity
 // check) and unpacks the files a test tool needs. Staging happens in a private directory that is renamed into place
 // at the end, so an interrupted or concurrent fetch never leaves a half-written tool behind.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import {
   createReadStream,
   createWriteStream,
@@ -66,15 +66,14 @@ export async function unbrotli(from, to, mode = 0o644) {
   await pipeline(createReadStream(from), createBrotliDecompress(), createWriteStream(to, { mode }));
 }
 
-/** Decompresses a Brotli-compressed tar into directory `to` (system tar reads it from stdin). */
+/** Decompresses a Brotli-compressed tar into directory `to` (through a file: tar may stop reading a pipe early). */
 export async function untarBrotli(from, to) {
   mkdirSync(to, { recursive: true });
-  const tar = spawn("tar", ["--no-same-owner", "-xf", "-", "-C", to], { stdio: ["pipe", "ignore", "pipe"] });
-  let err = "";
-  tar.stderr.on("data", (d) => (err += d));
-  const exited = new Promise((resolve) => tar.on("close", resolve));
-  await pipeline(createReadStream(from), createBrotliDecompress(), tar.stdin);
-  if ((await exited) !== 0) throw new Error(`unpacking ${from} failed: ${firstLine(err)}`);
+  const plain = `${from}.tar`;
+  await unbrotli(from, plain);
+  const tar = spawnSync("tar", ["--no-same-owner", "-xf", plain, "-C", to], { encoding: "utf8" });
+  rmSync(plain);
+  if (tar.status !== 0) throw new Error(`unpacking ${from} failed: ${firstLine(tar.stderr || tar.error?.message)}`);
 }
 
 export function firstLine(text) {

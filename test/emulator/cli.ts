@@ -1,8 +1,10 @@
 // `npm run emulator`: the local AWS (SSO OIDC, portal, SSM, EC2, STS, data channel) plus loopback targets, standalone.
-// Prints endpoints, an example ~/.aws/config and the env vars to export; --endpoints-file writes them as JSON.
+// Prints endpoints, instances, an example ~/.aws/config and the env vars to export; --endpoints-file writes them as
+// JSON. The control endpoint (control.ts) lets scripts drive it; the stdin commands are for a terminal.
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { startControlServer, type ControlServer } from "./control";
 import { ENDPOINT_NAMES } from "./endpoints";
 import { startEmulator, type Emulator } from "./index";
 import { AGENT_VERSIONS, type AgentMode, type EmulatorKnobs } from "./knobs";
@@ -13,8 +15,9 @@ const HELP = `Usage: npm run emulator -- [options]
   --port N                      first of ${ENDPOINT_NAMES.length} consecutive ports, one per endpoint in this order:
                                 ${ENDPOINT_NAMES.join(", ")} (default: free ones)
   --echo-port N, --http-port N  ports of the TCP echo and HTTP targets (default: free ones)
-  --endpoints-file PATH         also write {${ENDPOINT_NAMES.join(", ")}, echoPort, httpPort} as JSON
-                                (removed on exit)
+  --control-port N              port of the control endpoint scripts drive (default: a free one)
+  --endpoints-file PATH         also write {${ENDPOINT_NAMES.join(", ")}, control, echoPort, httpPort}
+                                as JSON (removed on exit)
   --verbose                     print every request (secrets redacted)
 
 SSO (IAM Identity Center):
@@ -36,12 +39,14 @@ Session Manager agent:
   --reversed-handshake-order    send HandshakeComplete before acking the HandshakeResponse
 
 While running, type on stdin: pending | approve KEY | deny KEY | revoke | end-sessions | advance SECONDS | help
+Scripts: the control endpoint (GET / on it lists every control; see test/emulator/README.md).
 `;
 
 const OPTIONS = {
   port: { type: "string" },
   "echo-port": { type: "string" },
   "http-port": { type: "string" },
+  "control-port": { type: "string" },
   "endpoints-file": { type: "string" },
   verbose: { type: "boolean" },
   "auto-approve": { type: "boolean" },
@@ -65,12 +70,13 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"
 
 class UsageError extends Error {}
 
-function int(values: Values, name: keyof Values, min = 0): number | undefined {
+function int(values: Values, name: keyof Values, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (typeof raw !== "string" || !Number.isInteger(n) || n < min) {
-    throw new UsageError(`--${name} needs a whole number >= ${min}, got ${String(raw)}`);
+  if (typeof raw !== "string" || !Number.isInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${name} needs a whole number ${range}, got ${String(raw)}`);
   }
   return n;
 }
@@ -124,15 +130,21 @@ source_profile = emulator-dev
 region = us-east-1`;
 }
 
-function printBanner(emu: Emulator, echo: Target, http: Target): void {
+function printBanner(emu: Emulator, control: ControlServer, echo: Target, http: Target): void {
   const env = emu.env();
   const e = emu.endpoints;
+  const k = emu.knobs;
   const lines = [
     "StormTunnel emulator, one listener per AWS endpoint:",
     `  SSO OIDC ${e.ssoOidc}   portal ${e.sso}   SSM ${e.ssm}   EC2 ${e.ec2}   STS ${e.sts}`,
     `  data channel ${e.ssmmessages.replace(/^http/, "ws")}/v1/data-channel/<session>`,
     `  consent pages: ${e.ssoOidc}/authorize (PKCE), ${e.device}/ (device code)` +
       (emu.knobs.autoApprove ? "  [auto-approve on]" : ""),
+    `  control ${control.url} (scripts: GET / lists every control)`,
+    `Agent ${k.agentVersion}, ${k.pacing ? "paced like AWS (1 KiB + 1 ms)" : "unpaced (--no-pacing)"}. Instances:`,
+    ...emu.directory.instances.map(
+      (i) => `  ${i.instanceId}  ${(i.name ?? "").padEnd(12)} ${i.state}${i.online ? "" : ", not connected to SSM"}`,
+    ),
     `Targets on 127.0.0.1: TCP echo ${echo.port}, HTTP ${http.port}`,
     "",
     "Example ~/.aws/config (use a temporary AWS_CONFIG_FILE to keep your own):",
@@ -145,8 +157,8 @@ function printBanner(emu: Emulator, echo: Target, http: Target): void {
   process.stdout.write(lines.join("\n") + "\n");
 }
 
-function writeEndpointsFile(path: string, emu: Emulator, echo: Target, http: Target): void {
-  const data = { ...emu.endpoints, echoPort: echo.port, httpPort: http.port };
+function writeEndpointsFile(path: string, emu: Emulator, control: ControlServer, echo: Target, http: Target): void {
+  const data = { ...emu.endpoints, control: control.url, echoPort: echo.port, httpPort: http.port };
   // Write then rename, so a script polling for the file never reads half of it.
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(data, null, 2) + "\n");
@@ -182,14 +194,16 @@ function command(emu: Emulator, line: string): string {
 async function main(): Promise<void> {
   let values: Values;
   let knobs: Partial<EmulatorKnobs>;
-  let ports: { emulator: number; echo: number; http: number };
+  let ports: { emulator: number; echo: number; http: number; control: number };
   try {
     values = parseArgs({ options: OPTIONS, strict: true, allowPositionals: false }).values;
     knobs = knobsFrom(values);
     ports = {
-      emulator: int(values, "port") ?? 0,
-      echo: int(values, "echo-port") ?? 0,
-      http: int(values, "http-port") ?? 0,
+      // The endpoints take one port each from --port on.
+      emulator: int(values, "port", 0, 65535 - ENDPOINT_NAMES.length + 1) ?? 0,
+      echo: int(values, "echo-port", 0, 65535) ?? 0,
+      http: int(values, "http-port", 0, 65535) ?? 0,
+      control: int(values, "control-port", 0, 65535) ?? 0,
     };
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${HELP}`);
@@ -202,9 +216,10 @@ async function main(): Promise<void> {
   const emu = await startEmulator({ knobs, ports: ports.emulator });
   const echo = await startEchoServer(ports.echo);
   const http = await startHttpServer(ports.http);
+  const control = await startControlServer(emu, ports.control);
   const endpointsFile = values["endpoints-file"];
-  if (endpointsFile) writeEndpointsFile(endpointsFile, emu, echo, http);
-  printBanner(emu, echo, http);
+  if (endpointsFile) writeEndpointsFile(endpointsFile, emu, control, echo, http);
+  printBanner(emu, control, echo, http);
 
   let printed = 0;
   const verbose = values.verbose
@@ -227,7 +242,7 @@ async function main(): Promise<void> {
     if (verbose) clearInterval(verbose);
     rl?.close();
     if (endpointsFile) rmSync(endpointsFile, { force: true });
-    await Promise.allSettled([echo.close(), http.close(), emu.close()]);
+    await Promise.allSettled([control.close(), echo.close(), http.close(), emu.close()]);
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

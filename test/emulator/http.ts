@@ -60,17 +60,24 @@ export interface Fault {
 }
 
 const SECRET_KEYS =
-  /^(accessToken|refreshToken|clientSecret|deviceCode|code|codeVerifier|TokenValue|tokenValue|secretAccessKey|sessionToken|SecretAccessKey|SessionToken|idToken|authorization|x-amz-sso_bearer_token|x-amz-security-token)$/i;
+  /^(accessToken|refreshToken|clientSecret|deviceCode|codeVerifier|TokenValue|tokenValue|secretAccessKey|sessionToken|SecretAccessKey|SessionToken|idToken|authorization|x-amz-sso_bearer_token|x-amz-security-token)$/i;
 
-/** Replaces secret values with a fixed marker, recursively. */
-export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.test(k) && v ? "<redacted>" : redact(v);
-    return out;
-  }
-  return value;
+/** OAuth authorization codes live in SSO OIDC only; elsewhere `code` is no secret (a WebSocket close code). */
+const OAUTH_CODE_SERVICE = "sso-oidc";
+
+/** Replaces secret values with a fixed marker, recursively; `service` is the log entry's. */
+export function redact(value: unknown, service?: string): unknown {
+  const secret = (k: string) => SECRET_KEYS.test(k) || (k === "code" && service === OAUTH_CODE_SERVICE);
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = secret(k) && x ? "<redacted>" : walk(x);
+      return out;
+    }
+    return v;
+  };
+  return walk(value);
 }
 
 export function json(

@@ -64,7 +64,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clock,
     directory,
     endpoint: (name) => endpoints[name],
-    log: (entry) => log.push({ at: clock.now(), ...entry, request: redact(entry.request) }),
+    log: (entry) => log.push({ at: clock.now(), ...entry, request: redact(entry.request, entry.service) }),
   };
 
   const oidc = createOidcService(ctx);

@@ -4,6 +4,7 @@ import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeInstanceInformationCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetRoleCredentialsCommand, SSOClient } from "@aws-sdk/client-sso";
 import { RegisterClientCommand, SSOOIDCClient } from "@aws-sdk/client-sso-oidc";
+import { createServer, type AddressInfo } from "node:net";
 import WebSocket from "ws";
 import { ENDPOINT_NAMES } from "./endpoints";
 import { startEmulator, type Emulator } from "./index";
@@ -204,4 +205,32 @@ test("faults stay per service: an SSM fault does not touch the portal, and hits 
   expect(emu.log.filter((e) => e.fault)).toEqual([
     expect.objectContaining({ endpoint: "ssm", operation: "DescribeInstanceInformation", status: 503 }),
   ]);
+});
+
+test("ports: per endpoint, or the first of consecutive ones; a taken port fails the start with EADDRINUSE", async () => {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
+  const taken = (blocker.address() as AddressInfo).port;
+  try {
+    await expect(startEmulator({ ports: { sts: taken } })).rejects.toMatchObject({ code: "EADDRINUSE" });
+  } finally {
+    await new Promise((r) => blocker.close(r));
+  }
+  const single = await startEmulator({ ports: { ssm: taken } });
+  expect(single.endpoints.ssm).toBe(`http://127.0.0.1:${taken}`);
+  await single.close();
+
+  // A base port below the ephemeral range; another program may hold one of the seven, so try a few.
+  let started: Emulator | undefined;
+  for (let i = 0; i < 10 && !started; i++) {
+    const base = 20000 + Math.floor(Math.random() * 10000);
+    started = await startEmulator({ ports: base }).catch(() => undefined);
+    if (started) {
+      expect(ENDPOINT_NAMES.map((n) => Number(new URL(started!.endpoints[n]).port))).toEqual(
+        ENDPOINT_NAMES.map((_, j) => base + j),
+      );
+    }
+  }
+  expect(started).toBeDefined();
+  await started!.close();
 });

@@ -1,8 +1,6 @@
 // `npm run emulator` as scripts use it: flags become knobs, --endpoints-file, targets answer, SIGTERM stops it cleanly.
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CreateTokenCommand,
@@ -11,45 +9,11 @@ import {
   StartDeviceAuthorizationCommand,
 } from "@aws-sdk/client-sso-oidc";
 import { ENDPOINT_NAMES } from "./endpoints";
+import { cleanUpEmulatorProcesses, startEmulatorProcess } from "./support/cli-process";
 
 jest.setTimeout(60_000);
 
-const ROOT = join(__dirname, "..", "..");
-let dir: string;
-let child: ChildProcess | undefined;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "stormtunnel-emucli-"));
-});
-afterEach(() => {
-  // tsx runs the script in a child process: kill the whole group we started, should a test fail midway.
-  if (child?.pid && child.exitCode === null) {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function start(args: string[]): { out: () => string; exited: Promise<number | null> } {
-  let out = "";
-  child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), [join(__dirname, "cli.ts"), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child!.on("exit", (code) => r(code)));
-  return { out: () => out, exited };
-}
-
-async function waitFor(path: string): Promise<void> {
-  for (let i = 0; i < 300 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 100));
-}
+afterEach(cleanUpEmulatorProcesses);
 
 function echo(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -63,11 +27,18 @@ function echo(port: number, text: string): Promise<string> {
 }
 
 test("flags set knobs, endpoints file and targets work, SIGTERM exits 0 and removes the file", async () => {
-  const file = join(dir, "endpoints.json");
-  const run = start(["--auto-approve", "--access-token-ttl", "120", "--agent-mode", "basic", "--endpoints-file", file]);
-  await waitFor(file);
-  const endpoints = JSON.parse(readFileSync(file, "utf8")) as Record<string, string | number>;
-  expect(Object.keys(endpoints).sort()).toEqual([...ENDPOINT_NAMES, "echoPort", "httpPort"].sort());
+  const run = startEmulatorProcess((dir) => [
+    "--auto-approve",
+    "--access-token-ttl",
+    "120",
+    "--agent-mode",
+    "basic",
+    "--no-pacing",
+    "--endpoints-file",
+    join(dir, "endpoints.json"),
+  ]);
+  const endpoints = await run.endpoints();
+  expect(Object.keys(endpoints).sort()).toEqual([...ENDPOINT_NAMES, "control", "echoPort", "httpPort"].sort());
 
   expect(await echo(endpoints.echoPort as number, "ping")).toBe("ping");
   const page = await fetch(`http://127.0.0.1:${endpoints.httpPort}/bytes/100000`);
@@ -93,17 +64,34 @@ test("flags set knobs, endpoints file and targets work, SIGTERM exits 0 and remo
   expect(token.expiresIn).toBe(120);
   oidc.destroy();
 
+  const knobs = (await (await fetch(`${endpoints.control}/knobs`)).json()) as Record<string, unknown>;
+  expect(knobs).toMatchObject({ pacing: false, agentVersion: "3.0.196.0", autoApprove: true });
   expect(run.out()).toContain(`export AWS_ENDPOINT_URL_SSO_OIDC=${endpoints.ssoOidc}`);
   expect(run.out()).toContain("sso_start_url = https://d-0000000000.awsapps.com/start");
   expect(run.out()).toContain(`TCP echo ${endpoints.echoPort}`);
-  child!.kill("SIGTERM");
+  expect(run.out()).toContain(`control ${endpoints.control}`);
+  expect(run.out()).toMatch(/i-0123456789abcdef0 +bastion +running/);
+  expect(run.out()).toMatch(/i-0aaaabbbbccccdddd +old-batch +stopped, not connected to SSM/);
+  run.child.kill("SIGTERM");
   expect(await run.exited).toBe(0);
-  expect(existsSync(file)).toBe(false);
+  expect(existsSync(join(run.dir, "endpoints.json"))).toBe(false);
 });
 
-test("bad flags exit 2 with the usage text", async () => {
-  const run = start(["--idle-timeout", "soon"]);
+test("paced by default; the banner says so", async () => {
+  const run = startEmulatorProcess((dir) => ["--endpoints-file", join(dir, "endpoints.json")]);
+  const endpoints = await run.endpoints();
+  const knobs = (await (await fetch(`${endpoints.control}/knobs`)).json()) as Record<string, unknown>;
+  expect(knobs.pacing).toBe(true);
+  expect(run.out()).toContain("paced like AWS (1 KiB + 1 ms)");
+});
+
+test.each([
+  [["--idle-timeout", "soon"], "--idle-timeout needs a whole number"],
+  [["--pacing", "--no-pacing"], "--pacing and --no-pacing contradict each other"],
+  [["--control-port", "70000"], "--control-port needs a whole number from 0 to 65535, got 70000"],
+])("bad flags %j exit 2 with the usage text", async (args, message) => {
+  const run = startEmulatorProcess(() => args);
   expect(await run.exited).toBe(2);
-  expect(run.out()).toContain("--idle-timeout needs a whole number");
+  expect(run.out()).toContain(message);
   expect(run.out()).toContain("--endpoints-file PATH");
 });

@@ -183,6 +183,11 @@ describe("authorization code + PKCE", () => {
     const token = await exchange(reg, again.searchParams.get("code")!, redirectUri, verifier);
     expect(token.refreshToken).toBeTruthy();
     expect(h.emu.oidc.createTokenCalls.authorization_code).toBe(3);
+    // OAuth codes and verifiers stay out of the request log.
+    const exchanges = h.emu.log.filter((e) => e.operation === "CreateToken").map((e) => e.request);
+    expect(exchanges).toHaveLength(3);
+    for (const logged of exchanges) expect(logged).toMatchObject({ code: "<redacted>", codeVerifier: "<redacted>" });
+    expect(JSON.stringify(h.emu.log)).not.toContain(code);
   });
 
   test("redirect_uri must be identical to the authorize request; codes are short-lived; reuse revokes", async () => {

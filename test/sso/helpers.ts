@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { findProfile, groupFor, loadAwsConfig } from "../../src/lib/aws";
 import type { Env } from "../../src/lib/home";
-import type { Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../emulator";
+import type { EmulatorKnobs } from "../emulator/knobs";
 import { python } from "../support/test-tools";
 
 export interface TempHome {
@@ -109,4 +110,22 @@ export async function botocoreProbe(
   const script = join(__dirname, "py", "sso_token.py");
   const { stdout } = await promisify(execFile)(py.command, [script, profile, action], { env, timeout: 30_000 });
   return JSON.parse(stdout.trim().split("\n").pop()!);
+}
+
+/** Per test: a fresh emulator with these knobs and a temp HOME holding SAMPLE_CONFIG; both gone afterwards. */
+export function useEmulatorHome(knobs: Partial<EmulatorKnobs> = {}): {
+  readonly emu: Emulator;
+  readonly home: TempHome;
+} {
+  const world = {} as { emu: Emulator; home: TempHome };
+  beforeEach(async () => {
+    world.emu = await startEmulator({ knobs });
+    world.home = makeTempHome();
+    writeAwsConfig(world.home);
+  });
+  afterEach(async () => {
+    await world.emu.close();
+    world.home.cleanup();
+  });
+  return world;
 }

@@ -2,33 +2,21 @@
 // each other's tokens, against the emulator, in a temp HOME.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { startEmulator, type Emulator } from "../emulator";
 import { login } from "../../src/lib/sso/login";
 import { createTokenWithRefreshToken } from "../../src/lib/sso/oidc";
 import { getRoleCredentials } from "../../src/lib/sso/role-credentials";
 import { formatCacheTimestamp } from "../../src/lib/sso/timestamps";
 import { readToken, writeToken, type CachedToken } from "../../src/lib/sso/token-cache";
-import { botocoreProbe, groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
+import { botocoreProbe, groupOf, useEmulatorHome } from "./helpers";
 import { python } from "../support/test-tools";
 
 jest.setTimeout(60_000);
 
 const PY = join(__dirname, "py");
 
-let emu: Emulator;
-let home: TempHome;
+const w = useEmulatorHome({ autoApprove: true });
 
-beforeEach(async () => {
-  emu = await startEmulator({ knobs: { autoApprove: true } });
-  home = makeTempHome();
-  writeAwsConfig(home);
-});
-afterEach(async () => {
-  await emu.close();
-  home.cleanup();
-});
-
-const botocore = (profile: string, action: string) => botocoreProbe(home, emu, profile, action);
+const botocore = (profile: string, action: string) => botocoreProbe(w.home, w.emu, profile, action);
 
 async function ourToken(file: string): Promise<CachedToken> {
   const read = await readToken(file);
@@ -37,8 +25,8 @@ async function ourToken(file: string): Promise<CachedToken> {
 }
 
 it("botocore loads our token, refreshes it when it is near expiry, and we adopt the refreshed one", async () => {
-  const { group, profile } = await groupOf(home, "dev");
-  const ours = await login(group, { env: home.env, method: "pkce", endpoints: emu.endpoints, openBrowser: follow });
+  const { group, profile } = await groupOf(w.home, "dev");
+  const ours = await login(group, { env: w.home.env, method: "pkce", endpoints: w.emu.endpoints, openBrowser: follow });
 
   expect(await botocore("dev", "load")).toMatchObject({ changed: false, fileMatches: true });
 
@@ -50,7 +38,7 @@ it("botocore loads our token, refreshes it when it is near expiry, and we adopt 
   });
   const loaded = await botocore("dev", "load");
   expect(loaded).toMatchObject({ changed: true, fileMatches: true });
-  expect(emu.oidc.createTokenCalls.refresh_token).toBe(1);
+  expect(w.emu.oidc.createTokenCalls.refresh_token).toBe(1);
 
   const after = await readToken(group.tokenCacheFile);
   expect(after.state).toBe("ok");
@@ -58,47 +46,47 @@ it("botocore loads our token, refreshes it when it is near expiry, and we adopt 
   expect(after.token.accessToken).not.toBe(ours.accessToken);
   expect(after.refreshable).toBe(true);
   expect(after.expiresAt.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
-  expect(emu.oidc.accessTokenValid(after.token.accessToken)).toBe(true);
+  expect(w.emu.oidc.accessTokenValid(after.token.accessToken)).toBe(true);
   // And we use it without a new login.
-  const creds = await getRoleCredentials(profile, after.token.accessToken, { endpoints: emu.endpoints });
+  const creds = await getRoleCredentials(profile, after.token.accessToken, { endpoints: w.emu.endpoints });
   expect(creds.accessKeyId).toMatch(/^ASIA/);
-  expect(emu.oidc.clients()).toHaveLength(1);
+  expect(w.emu.oidc.clients()).toHaveLength(1);
 });
 
 it("botocore's SSO credential provider gets role credentials with our token", async () => {
-  const { group } = await groupOf(home, "dev");
-  await login(group, { env: home.env, method: "device-code", endpoints: emu.endpoints });
+  const { group } = await groupOf(w.home, "dev");
+  await login(group, { env: w.home.env, method: "device-code", endpoints: w.emu.endpoints });
   const out = await botocore("dev", "creds");
   expect(out.method).toBe("sso");
-  expect(emu.directory.credentials.get(out.accessKeyId as string)).toMatchObject({ roleName: "Developer" });
+  expect(w.emu.directory.credentials.get(out.accessKeyId as string)).toMatchObject({ roleName: "Developer" });
 });
 
 it("we use and refresh a token the AWS CLI wrote (in place, no login of ours)", async () => {
-  const { group, profile } = await groupOf(home, "dev");
+  const { group, profile } = await groupOf(w.home, "dev");
   await botocore("dev", "cli-login");
   const token = await ourToken(group.tokenCacheFile);
   const read = await readToken(group.tokenCacheFile);
   expect(read.state === "ok" && read.refreshable).toBe(true);
-  await getRoleCredentials(profile, token.accessToken, { endpoints: emu.endpoints });
-  const refreshed = await createTokenWithRefreshToken(group, token, { endpoints: emu.endpoints });
-  expect(emu.oidc.accessTokenValid(refreshed.accessToken)).toBe(true);
-  expect(emu.log.filter((e) => e.operation === "Authorize")).toHaveLength(0);
+  await getRoleCredentials(profile, token.accessToken, { endpoints: w.emu.endpoints });
+  const refreshed = await createTokenWithRefreshToken(group, token, { endpoints: w.emu.endpoints });
+  expect(w.emu.oidc.accessTokenValid(refreshed.accessToken)).toBe(true);
+  expect(w.emu.log.filter((e) => e.operation === "Authorize")).toHaveLength(0);
 });
 
 it("an `aws sso logout`-style deletion reads as logged out", async () => {
-  const { group } = await groupOf(home, "dev");
-  const token = await login(group, { env: home.env, method: "device-code", endpoints: emu.endpoints });
+  const { group } = await groupOf(w.home, "dev");
+  const token = await login(group, { env: w.home.env, method: "device-code", endpoints: w.emu.endpoints });
   expect(await botocore("dev", "logout")).toEqual({ deleted: true });
   expect(await readToken(group.tokenCacheFile)).toEqual({ state: "missing" });
-  expect(emu.oidc.accessTokenValid(token.accessToken)).toBe(false);
+  expect(w.emu.oidc.accessTokenValid(token.accessToken)).toBe(false);
 });
 
 it("an in-place writer racing our reads and writes never makes us fail or lose fields", async () => {
-  const { group } = await groupOf(home, "dev");
-  const token = await login(group, { env: home.env, method: "device-code", endpoints: emu.endpoints });
+  const { group } = await groupOf(w.home, "dev");
+  const token = await login(group, { env: w.home.env, method: "device-code", endpoints: w.emu.endpoints });
   await writeToken(group.tokenCacheFile, { ...token, ideField: "keep-me" });
   const writer = spawn(python().command, [join(PY, "inplace_writer.py"), group.tokenCacheFile, "2"], {
-    env: { ...python().env, PATH: home.env.PATH } as NodeJS.ProcessEnv,
+    env: { ...python().env, PATH: w.home.env.PATH } as NodeJS.ProcessEnv,
   });
   // Collect output from the start: under load the writer may finish before the race loop below does.
   let out = "";

@@ -12,32 +12,20 @@ import { NO_REFRESH_TOKEN } from "../../src/lib/sso/refresh-policy";
 import { RefreshRunner } from "../../src/lib/sso/refresh-runner";
 import { tokenStatusForProfiles, TokenReadCache } from "../../src/lib/sso/session-status";
 import { readToken, type CachedToken } from "../../src/lib/sso/token-cache";
-import { startEmulator, type Emulator } from "../emulator";
 import { testTool } from "../support/test-tools";
-import { botocoreProbe, groupOf, makeTempHome, START_URL, writeAwsConfig, type TempHome } from "./helpers";
+import { botocoreProbe, groupOf, START_URL, useEmulatorHome } from "./helpers";
 
 jest.setTimeout(60_000);
 
 const MIN = 60_000;
-let emu: Emulator;
-let home: TempHome;
+const w = useEmulatorHome({ autoApprove: true });
 
-beforeEach(async () => {
-  emu = await startEmulator({ knobs: { autoApprove: true } });
-  home = makeTempHome();
-  writeAwsConfig(home);
-});
-afterEach(async () => {
-  await emu.close();
-  home.cleanup();
-});
-
-const botocore = (action: string) => botocoreProbe(home, emu, "legacy", action);
+const botocore = (action: string) => botocoreProbe(w.home, w.emu, "legacy", action);
 
 /** The AWS CLI (v1 on this machine) with the token on disk: SSO role credentials, then STS GetCallerIdentity. */
 async function awsCli(): Promise<string> {
   const aws = testTool("aws");
-  const env = { ...home.env, ...emu.env(), ...aws.env, AWS_EC2_METADATA_DISABLED: "true" } as NodeJS.ProcessEnv;
+  const env = { ...w.home.env, ...w.emu.env(), ...aws.env, AWS_EC2_METADATA_DISABLED: "true" } as NodeJS.ProcessEnv;
   const args = [
     "sts",
     "get-caller-identity",
@@ -56,50 +44,62 @@ async function awsCli(): Promise<string> {
 const SSO_ROLE_ARN = /^arn:aws:sts::111122223333:assumed-role\/AWSReservedSSO_Developer_[0-9a-f]{16}\//;
 
 function signIn(method: LoginOptions["method"]) {
-  return groupOf(home, "legacy").then(({ group }) =>
-    login(group, { env: home.env, method, endpoints: emu.endpoints, openBrowser: follow, now: () => emu.clock.now() }),
+  return groupOf(w.home, "legacy").then(({ group }) =>
+    login(group, {
+      env: w.home.env,
+      method,
+      endpoints: w.emu.endpoints,
+      openBrowser: follow,
+      now: () => w.emu.clock.now(),
+    }),
   );
 }
 
 async function onDisk(): Promise<{ token: CachedToken; refreshable: boolean }> {
-  const { group } = await groupOf(home, "legacy");
+  const { group } = await groupOf(w.home, "legacy");
   const read = await readToken(group.tokenCacheFile);
   if (read.state !== "ok") throw new Error(`token ${read.state}`);
   return read;
 }
 
 async function legacyStatus() {
-  const config = await loadAwsConfig({ env: home.env });
-  const all = await tokenStatusForProfiles(config, home.env, emu.clock.now(), DEFAULT_SETTINGS, new TokenReadCache());
+  const config = await loadAwsConfig({ env: w.home.env });
+  const all = await tokenStatusForProfiles(
+    config,
+    w.home.env,
+    w.emu.clock.now(),
+    DEFAULT_SETTINGS,
+    new TokenReadCache(),
+  );
   return all.find((s) => s.profile === "legacy")!;
 }
 
 /** The CLI's own registration file for a legacy profile ("scopes": null, "session_name": null; §4.5). */
 const cliLegacyRegistration = () =>
-  registrationCacheFile(home.dir, { startUrl: START_URL, region: "us-east-1", scopes: null, sessionName: null });
+  registrationCacheFile(w.home.dir, { startUrl: START_URL, region: "us-east-1", scopes: null, sessionName: null });
 
 test.each(["pkce", "device-code"] as const)(
   "a %s sign-in registers with sso:account:access and writes the token where the CLI looks for legacy tokens",
   async (method) => {
     await signIn(method);
-    const { group } = await groupOf(home, "legacy");
-    expect(group.tokenCacheFile).toBe(join(home.cacheDir, `${sha1Hex(START_URL)}.json`));
+    const { group } = await groupOf(w.home, "legacy");
+    expect(group.tokenCacheFile).toBe(join(w.home.cacheDir, `${sha1Hex(START_URL)}.json`));
     const { token, refreshable } = await onDisk();
     expect(refreshable).toBe(true);
     expect(token).toMatchObject({
       startUrl: START_URL,
       region: "us-east-1",
-      clientId: emu.oidc.clients()[0].clientId,
+      clientId: w.emu.oidc.clients()[0].clientId,
       refreshToken: expect.any(String),
       registrationExpiresAt: expect.stringMatching(/Z$/),
     });
-    expect(emu.oidc.clients()).toEqual([
+    expect(w.emu.oidc.clients()).toEqual([
       expect.objectContaining({
         scopes: ["sso:account:access"],
         grantTypes: method === "pkce" ? ["authorization_code", "refresh_token"] : [],
       }),
     ]);
-    expect(emu.oidc.createTokenCalls[method === "pkce" ? "authorization_code" : "device_code"]).toBe(1);
+    expect(w.emu.oidc.createTokenCalls[method === "pkce" ? "authorization_code" : "device_code"]).toBe(1);
     // Our scoped client lives in a registration file of its own; the CLI's scope-less one is left to the CLI.
     expect(existsSync(group.registrationCacheFile)).toBe(true);
     expect(group.registrationCacheFile).not.toBe(cliLegacyRegistration());
@@ -114,18 +114,18 @@ test("refreshes inside the threshold against the emulator; botocore and the AWS 
   expect(await awsCli()).toMatch(SSO_ROLE_ARN);
 
   // 4 minutes left: inside the 5-minute threshold.
-  emu.clock.advance(56 * MIN);
+  w.emu.clock.advance(56 * MIN);
   const runner = new RefreshRunner({
-    env: home.env,
-    endpoints: emu.endpoints,
+    env: w.home.env,
+    endpoints: w.emu.endpoints,
     settings: DEFAULT_SETTINGS,
-    now: () => emu.clock.now(),
+    now: () => w.emu.clock.now(),
   });
-  expect(await runner.ensureFresh((await groupOf(home, "legacy")).group)).toMatchObject({
+  expect(await runner.ensureFresh((await groupOf(w.home, "legacy")).group)).toMatchObject({
     state: "valid",
     refreshed: true,
   });
-  expect(emu.oidc.createTokenCalls.refresh_token).toBe(1);
+  expect(w.emu.oidc.createTokenCalls.refresh_token).toBe(1);
   const after = await onDisk();
   expect(after.token.accessToken).not.toBe(before.accessToken);
   expect(after.refreshable).toBe(true);
@@ -133,16 +133,16 @@ test("refreshes inside the threshold against the emulator; botocore and the AWS 
   expect((await legacyStatus()).silentRefresh).toBe("automatic");
 
   // Only the refreshed token works now, so what succeeds below read it from the file.
-  expect(emu.oidc.revokeAccessToken(before.accessToken)).toBe(true);
-  expect(emu.oidc.accessTokenValid(before.accessToken)).toBe(false);
+  expect(w.emu.oidc.revokeAccessToken(before.accessToken)).toBe(true);
+  expect(w.emu.oidc.accessTokenValid(before.accessToken)).toBe(false);
   expect(await botocore("creds")).toMatchObject({ method: "sso" });
   expect(await awsCli()).toMatch(SSO_ROLE_ARN);
-  expect(emu.log.filter((e) => e.operation === "GetRoleCredentials" && e.status === 200)).toHaveLength(4);
+  expect(w.emu.log.filter((e) => e.operation === "GetRoleCredentials" && e.status === 200)).toHaveLength(4);
 });
 
 test("a later `aws sso login` (no refresh token) is detected and shown honestly; one sign-in makes it refresh again", async () => {
   await signIn("device-code");
-  const ours = emu.oidc.clients()[0].clientId;
+  const ours = w.emu.oidc.clients()[0].clientId;
 
   expect(await botocore("legacy-cli-login")).toMatchObject({ written: true, refreshToken: false });
   const cli = await onDisk();
@@ -157,22 +157,22 @@ test("a later `aws sso login` (no refresh token) is detected and shown honestly;
   });
 
   // Inside the threshold: no refresh is attempted, no sign-in badge, and the reason says what to do.
-  emu.clock.advance(Date.parse(cli.token.expiresAt) - Date.now() - 4 * MIN);
+  w.emu.clock.advance(Date.parse(cli.token.expiresAt) - Date.now() - 4 * MIN);
   const runner = new RefreshRunner({
-    env: home.env,
-    endpoints: emu.endpoints,
+    env: w.home.env,
+    endpoints: w.emu.endpoints,
     settings: DEFAULT_SETTINGS,
-    now: () => emu.clock.now(),
+    now: () => w.emu.clock.now(),
   });
-  const check = await runner.ensureFresh((await groupOf(home, "legacy")).group);
+  const check = await runner.ensureFresh((await groupOf(w.home, "legacy")).group);
   expect(check).toMatchObject({ state: "expiring", reason: NO_REFRESH_TOKEN, tunnelUsable: true });
-  expect(emu.oidc.createTokenCalls.refresh_token).toBe(0);
+  expect(w.emu.oidc.createTokenCalls.refresh_token).toBe(0);
   expect(await legacyStatus()).toMatchObject({ state: "expiring", silentRefresh: "sign-in-to-enable" });
 
   // Signing in with StormTunnel again reuses our scoped client (never the CLI's) and the token refreshes once more.
   const cliRegistration = readFileSync(cliLegacyRegistration(), "utf8");
   await signIn("device-code");
-  expect(emu.oidc.clients()).toHaveLength(2);
+  expect(w.emu.oidc.clients()).toHaveLength(2);
   const again = await onDisk();
   expect(again).toMatchObject({ refreshable: true, token: { clientId: ours } });
   expect(readFileSync(cliLegacyRegistration(), "utf8")).toBe(cliRegistration);

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { EmulatedService, EmulatorContext } from "../context";
 import type { EmulatorRequest, EmulatorResponse } from "../http";
+import { queryClassifier, queryParams } from "../query";
 import { authenticate, type AuthFailure } from "../ssm/auth";
 import { describeInstances, Ec2Error } from "./describe-instances";
 import { errorXml } from "./xml";
@@ -10,18 +11,10 @@ const SERVICE = "ec2";
 const VERSION = "2016-11-15";
 
 export function createEc2Service(ctx: EmulatorContext): EmulatedService {
-  function params(req: EmulatorRequest): URLSearchParams | undefined {
-    const form = req.method === "POST" ? new URLSearchParams(req.body.toString("utf8")) : req.query;
-    return form.get("Version") === VERSION && form.get("Action") ? form : undefined;
-  }
-
-  const classify = (req: EmulatorRequest) => {
-    const p = params(req);
-    return p ? { service: SERVICE, operation: p.get("Action")! } : undefined;
-  };
+  const classify = queryClassifier(SERVICE, VERSION);
 
   function handle(req: EmulatorRequest): EmulatorResponse | undefined {
-    const p = params(req);
+    const p = queryParams(req, VERSION);
     if (!p) return undefined;
     const operation = p.get("Action")!;
     const logged = Object.fromEntries(p.entries());

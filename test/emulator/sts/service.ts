@@ -2,6 +2,7 @@
 // `sts`) with credentials the emulator issued: portal role credentials or an earlier AssumeRole's.
 import type { EmulatedService, EmulatorContext } from "../context";
 import type { EmulatorRequest, EmulatorResponse } from "../http";
+import { queryClassifier, queryParams } from "../query";
 import { authenticate, type AuthFailure } from "../ssm/auth";
 import { assumeRole, getCallerIdentity, type AssumeRoleRecord } from "./assume-role";
 import { errorResponse, resultXml, SERVICE, StsError } from "./xml";
@@ -19,18 +20,10 @@ export function createStsService(ctx: EmulatorContext): EmulatedService & { cont
   const assumed: AssumeRoleRecord[] = [];
   let calls = 0;
 
-  function params(req: EmulatorRequest): URLSearchParams | undefined {
-    const form = req.method === "POST" ? new URLSearchParams(req.body.toString("utf8")) : req.query;
-    return form.get("Version") === VERSION && form.get("Action") ? form : undefined;
-  }
-
-  const classify = (req: EmulatorRequest) => {
-    const p = params(req);
-    return p ? { service: SERVICE, operation: p.get("Action")! } : undefined;
-  };
+  const classify = queryClassifier(SERVICE, VERSION);
 
   function handle(req: EmulatorRequest): EmulatorResponse | undefined {
-    const p = params(req);
+    const p = queryParams(req, VERSION);
     if (!p) return undefined;
     const operation = p.get("Action")!;
     const logged = Object.fromEntries(p.entries());

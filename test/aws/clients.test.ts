@@ -59,7 +59,7 @@ describe("endpoint resolution", () => {
   });
 
   test("the profile's configured endpoints come after the environment", () => {
-    const configured = { ssoOidc: "http://cfg:1", sso: "http://cfg:2", ssm: "http://cfg:3" };
+    const configured = { endpoints: { ssoOidc: "http://cfg:1", sso: "http://cfg:2", ssm: "http://cfg:3" } };
     expect(resolveEndpoints({ ssm: "http://mine:9" }, { AWS_ENDPOINT_URL_SSO: "http://env:5" }, configured)).toEqual({
       ssoOidc: "http://cfg:1",
       sso: "http://env:5",

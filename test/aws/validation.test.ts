@@ -201,7 +201,16 @@ describe("odd but legal syntax", () => {
 
   test("only [plugins]-style sections without profile keys pass silently", () => {
     const warnings = parse(text).problems.filter((p) => p.severity === "warning");
-    expect(warnings.map((p) => p.section)).toEqual(["profile with.dots@and+signs", "profile 'single quoted'"]);
+    expect(warnings.map((p) => p.section)).toEqual([
+      "profile with.dots@and+signs",
+      'profile "quoted name"',
+      "profile 'single quoted'",
+    ]);
+    // "quoted name" reaches Identity Center through [services local]; "spaced", of the same session, does not.
+    expect(warnings[1]).toMatchObject({
+      key: "services",
+      message: expect.stringMatching(/shares its SSO session with spaced/),
+    });
   });
 });
 

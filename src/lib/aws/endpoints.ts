@@ -1,15 +1,8 @@
-// endpoint_url / services = NAME in a profile: per-service endpoint overrides, as the CLI ≥ 2.13 and the JS SDK read them.
-import type { ConfigProblem, ProfileEndpoints } from "./types";
+// endpoint_url / services = NAME / ignore_configured_endpoint_urls in a profile: per-service endpoint overrides, read
+// as the CLI ≥ 2.13 and the JS SDK read them. Which one wins against the environment is sdk-config's resolveEndpoints.
+import { SERVICE_FIELDS, servicesKey } from "./service-ids";
+import type { ConfigProblem, EndpointSettings, ProfileEndpoints } from "./types";
 import { parseNested, type Values } from "./values";
-
-/** Service keys in a [services] section → our field names (service ids lower-cased, spaces as underscores). */
-const SERVICE_KEYS: Record<string, keyof ProfileEndpoints> = {
-  sso_oidc: "ssoOidc",
-  sso: "sso",
-  ssm: "ssm",
-  ec2: "ec2",
-  sts: "sts",
-};
 
 export interface ServicesSection {
   name: string;
@@ -17,17 +10,18 @@ export interface ServicesSection {
   values: Values;
 }
 
+/** The profile's endpoint settings; undefined when it configures none. */
 export function profileEndpoints(
   name: string,
   section: string,
   values: Values,
   services: Map<string, ServicesSection>,
   problems: ConfigProblem[],
-): ProfileEndpoints | undefined {
-  if (/^true$/i.test(values.get("ignore_configured_endpoint_urls") ?? "")) return undefined;
+): EndpointSettings | undefined {
   const out: ProfileEndpoints = {};
+  // Per service: the [services] sub-block first, then the profile's own endpoint_url (botocore's config order).
   const global = values.get("endpoint_url");
-  if (global) for (const field of Object.values(SERVICE_KEYS)) out[field] = global;
+  if (global) for (const field of SERVICE_FIELDS) out[field] = global;
   const servicesName = values.get("services");
   if (servicesName !== undefined) {
     const target = services.get(servicesName);
@@ -41,8 +35,8 @@ export function profileEndpoints(
         fix: `Add a [services ${servicesName}] section or remove services = ${servicesName}.`,
       });
     } else {
-      for (const [key, field] of Object.entries(SERVICE_KEYS)) {
-        const block = target.values.get(key);
+      for (const field of SERVICE_FIELDS) {
+        const block = target.values.get(servicesKey(field));
         if (!block) continue;
         const parsed = parseNested(block);
         const url = "values" in parsed ? parsed.values.get("endpoint_url") : undefined;
@@ -50,5 +44,10 @@ export function profileEndpoints(
       }
     }
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  const ignore = /^true$/i.test(values.get("ignore_configured_endpoint_urls") ?? "");
+  const settings: EndpointSettings = {
+    ...(Object.keys(out).length > 0 ? { endpoints: out } : {}),
+    ...(ignore ? { ignoreConfiguredEndpointUrls: true } : {}),
+  };
+  return Object.keys(settings).length > 0 ? settings : undefined;
 }

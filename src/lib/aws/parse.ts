@@ -121,7 +121,7 @@ function build(text: string, { path, homeDir }: { path: string; homeDir: string 
   for (const p of profileSections.values()) {
     const profile = byName.get(p.name) as Profile;
     const endpoints = profileEndpoints(p.name, p.section.header, p.values, services, profile.problems);
-    if (endpoints) profile.endpoints = endpoints;
+    if (endpoints) Object.assign(profile, endpoints);
     profiles.push(profile);
   }
   for (const s of services.values()) fileProblems.push(...servicesProblems(s));
@@ -154,6 +154,8 @@ function groupProfiles(profiles: Profile[], byName: Map<string, Profile>, homeDi
         registrationScopes: root.registrationScopes,
         canRefresh: root.canRefresh,
         profiles: [],
+        ...(root.endpoints ? { endpoints: root.endpoints } : {}),
+        ...(root.ignoreConfiguredEndpointUrls ? { ignoreConfiguredEndpointUrls: true } : {}),
       };
       groups.set(root.tokenCacheKey, group);
     } else if (group.ssoRegion !== root.ssoRegion && root.style === "legacy") {
@@ -166,6 +168,16 @@ function groupProfiles(profiles: Profile[], byName: Map<string, Profile>, homeDi
         fix: "Use the same sso_region for every profile with this start URL, or move them to one [sso-session].",
       });
     }
+    if (group.profiles.length > 0 && member === root.name && !sameSsoEndpoints(group, root)) {
+      root.problems.push({
+        section: root.section,
+        key: "services",
+        profile: root.name,
+        severity: "warning",
+        message: `Profile ${root.name} shares its SSO session with ${group.profiles[0]} but reaches IAM Identity Center through other endpoints (endpoint_url, services or ignore_configured_endpoint_urls); the background refresh of the session uses ${group.profiles[0]}'s.`,
+        fix: "Give every profile of one SSO session the same sso and sso_oidc endpoint settings.",
+      });
+    }
     group.profiles.push(member);
   };
   for (const p of profiles) {
@@ -173,6 +185,16 @@ function groupProfiles(profiles: Profile[], byName: Map<string, Profile>, homeDi
     else if (p.kind === "role-chained" && p.ssoProfile) add(byName.get(p.ssoProfile) as SsoProfile, p.name);
   }
   return [...groups.values()];
+}
+
+/** Whether a profile reaches IAM Identity Center (sso_oidc, sso) where the group's first profile does. */
+function sameSsoEndpoints(group: SsoSessionGroup, p: SsoProfile): boolean {
+  const same = (a?: string, b?: string) => (a ?? "") === (b ?? "");
+  return (
+    !!group.ignoreConfiguredEndpointUrls === !!p.ignoreConfiguredEndpointUrls &&
+    same(group.endpoints?.ssoOidc, p.endpoints?.ssoOidc) &&
+    same(group.endpoints?.sso, p.endpoints?.sso)
+  );
 }
 
 /** Values that probably do not mean what they say, because botocore keeps inline comments and joins continuations. */

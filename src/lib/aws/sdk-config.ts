@@ -2,46 +2,45 @@
 // so a caller that needs one service (the 1-minute refresh needs only SSO OIDC) bundles only that client.
 import type { SSMClientConfig } from "@aws-sdk/client-ssm";
 import type { Env } from "../home";
-import type { AwsEndpoints } from "./types";
+import { endpointEnvVar, SERVICE_FIELDS } from "./service-ids";
+import type { AwsEndpoints, EndpointSettings } from "./types";
 
 export type { AwsEndpoints };
 
 export type AwsCredentials = NonNullable<SSMClientConfig["credentials"]>;
 
-/** AWS_ENDPOINT_URL_<SERVICE> suffix per field: the SDK's service id, upper-cased, spaces as underscores. */
-const ENV_SUFFIX: Record<keyof AwsEndpoints, string> = {
-  ssoOidc: "SSO_OIDC",
-  sso: "SSO",
-  ssm: "SSM",
-  ec2: "EC2",
-  sts: "STS",
-};
-
 /** Endpoints from the environment: AWS_ENDPOINT_URL_<SERVICE> beats AWS_ENDPOINT_URL, as in the SDK and the CLI. */
 export function endpointsFromEnv(env: Env): AwsEndpoints {
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true") return {};
-  const out: AwsEndpoints = {};
-  for (const [field, suffix] of Object.entries(ENV_SUFFIX) as [keyof AwsEndpoints, string][]) {
-    const url = env[`AWS_ENDPOINT_URL_${suffix}`] || env.AWS_ENDPOINT_URL;
-    if (url) out[field] = url;
-  }
-  return out;
+  return resolveEndpoints(undefined, env);
 }
 
 /**
- * Explicit endpoints win per service; then AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL; then what the profile
- * configures (`profile.endpoints`, from services / endpoint_url, as the CLI orders them); unset = SDK default.
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS when set (true or false), else the profile's ignore_configured_endpoint_urls:
+ * botocore's config chain for that setting.
+ */
+export function ignoresConfiguredEndpoints(env: Env, configured?: EndpointSettings): boolean {
+  const fromEnv = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim();
+  if (fromEnv) return fromEnv.toLowerCase() === "true";
+  return configured?.ignoreConfiguredEndpointUrls === true;
+}
+
+/**
+ * The endpoint of every service, by the SDK's precedence: an explicit one (tests, the emulator) first; then, unless
+ * configured endpoints are ignored, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's [services] sub-block,
+ * the profile's endpoint_url (`configured`: a profile, or an SSO session group from its root profile). Unset = the
+ * SDK's default endpoint for the region.
  */
 export function resolveEndpoints(
   explicit: AwsEndpoints | undefined,
   env: Env,
-  configured?: AwsEndpoints,
+  configured?: EndpointSettings,
 ): AwsEndpoints {
-  const fromEnv = endpointsFromEnv(env);
-  const ignoreConfigured = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true";
+  const ignore = ignoresConfiguredEndpoints(env, configured);
   const out: AwsEndpoints = {};
-  for (const field of Object.keys(ENV_SUFFIX) as (keyof AwsEndpoints)[]) {
-    const url = explicit?.[field] || fromEnv[field] || (ignoreConfigured ? undefined : configured?.[field]);
+  for (const field of SERVICE_FIELDS) {
+    const url =
+      explicit?.[field] ||
+      (ignore ? undefined : env[endpointEnvVar(field)] || env.AWS_ENDPOINT_URL || configured?.endpoints?.[field]);
     if (url) out[field] = url;
   }
   return out;

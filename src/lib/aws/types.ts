@@ -34,6 +34,14 @@ export interface AwsEndpoints {
 /** Endpoint overrides a profile configures through `endpoint_url` / `services = NAME`. */
 export type ProfileEndpoints = AwsEndpoints;
 
+/** What a profile (or the SSO session group, from its root profile) says about endpoints. */
+export interface EndpointSettings {
+  /** Per service: its [services] sub-block's endpoint_url, else the profile's endpoint_url. */
+  endpoints?: ProfileEndpoints;
+  /** `ignore_configured_endpoint_urls = true`: no configured endpoint applies, neither these nor AWS_ENDPOINT_URL*. */
+  ignoreConfiguredEndpointUrls?: boolean;
+}
+
 interface ProfileCommon {
   name: string;
   /** Region for service calls (`region`), unrelated to sso_region. */
@@ -43,6 +51,8 @@ interface ProfileCommon {
   section: string;
   /** Endpoint overrides from `endpoint_url` / `services`, when configured. */
   endpoints?: ProfileEndpoints;
+  /** `ignore_configured_endpoint_urls = true` in the profile. */
+  ignoreConfiguredEndpointUrls?: boolean;
 }
 
 export interface SsoProfile extends ProfileCommon {
@@ -117,6 +127,9 @@ export interface SsoSessionGroup {
   canRefresh: boolean;
   /** SSO profiles of this session and role-chained profiles rooted in them, in file order. */
   profiles: string[];
+  /** The endpoint settings of the session's first SSO profile: what sign-in, refresh and logout of it use. */
+  endpoints?: ProfileEndpoints;
+  ignoreConfiguredEndpointUrls?: boolean;
 }
 
 export interface AwsConfig {

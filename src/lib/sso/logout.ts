@@ -31,7 +31,12 @@ export async function logout(group: SsoSessionGroup, deps: LogoutDeps): Promise<
     let portalLoggedOut = false;
     if (read.state === "ok") {
       const region = typeof read.token.region === "string" && read.token.region ? read.token.region : group.ssoRegion;
-      portalLoggedOut = await portalLogout(region, read.token.accessToken, deps);
+      portalLoggedOut = await portalLogout(
+        region,
+        read.token.accessToken,
+        resolveEndpoints(deps.endpoints, deps.env, group),
+        deps,
+      );
     }
     const deleted = await deleteToken(group.tokenCacheFile);
     clearRoleCredentials(group.tokenCacheKey);
@@ -40,8 +45,13 @@ export async function logout(group: SsoSessionGroup, deps: LogoutDeps): Promise<
 }
 
 /** Errors are ignored, as the CLI does: an expired or revoked token must not block a local logout. */
-async function portalLogout(region: string, accessToken: string, deps: LogoutDeps): Promise<boolean> {
-  const client = ssoClient(region, resolveEndpoints(deps.endpoints, deps.env));
+async function portalLogout(
+  region: string,
+  accessToken: string,
+  endpoints: AwsEndpoints,
+  deps: LogoutDeps,
+): Promise<boolean> {
+  const client = ssoClient(region, endpoints);
   try {
     await client.send(new LogoutCommand({ accessToken }), { abortSignal: AbortSignal.timeout(deps.timeoutMs ?? 5000) });
     return true;

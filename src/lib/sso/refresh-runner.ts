@@ -285,7 +285,7 @@ export class RefreshRunner {
     const timeout = AbortSignal.timeout(this.deps.requestTimeoutMs ?? 30_000);
     try {
       return await createTokenWithRefreshToken({ ssoRegion: token.region ?? group.ssoRegion }, token, {
-        endpoints: resolveEndpoints(this.deps.endpoints, this.deps.env),
+        endpoints: resolveEndpoints(this.deps.endpoints, this.deps.env, group),
         signal: timeout,
       });
     } catch (err) {

@@ -6,6 +6,7 @@ import { SsoError } from "./errors";
 
 export interface SessionTarget {
   config: AwsConfig;
+  /** The profile's SSO session, with the profile's own endpoint settings: the profile in use decides, as in the CLI. */
   group: SsoSessionGroup;
   /** The SSO profile holding the session settings (the root of a role chain). */
   ssoProfile: SsoProfile;
@@ -47,5 +48,10 @@ export async function sessionTargetFor(env: Env, profileName: string, config?: A
       code: "InvalidSsoConfig",
     });
   }
-  return { config: cfg, group, ssoProfile };
+  const inUse: SsoSessionGroup = {
+    ...group,
+    endpoints: profile.endpoints,
+    ignoreConfiguredEndpointUrls: profile.ignoreConfiguredEndpointUrls,
+  };
+  return { config: cfg, group: inUse, ssoProfile };
 }

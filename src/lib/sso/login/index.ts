@@ -135,7 +135,7 @@ async function loginAcrossProcesses(
           // Legacy start-URL profiles too (the CLI forces the device flow on them; PKCE works the same).
           method: opts.method ?? "pkce",
           openBrowser: opts.noBrowser ? undefined : (opts.openBrowser ?? defaultOpenBrowser(opts.env)),
-          endpoints: resolveEndpoints(opts.endpoints, opts.env),
+          endpoints: resolveEndpoints(opts.endpoints, opts.env, group),
           signal,
           now,
           sleep: opts.sleep ?? abortableSleep,

@@ -1,6 +1,5 @@
 // Phase 1, prepare: the tunnel's definition, its state file, a free local port and a profile that can sign in.
 // Anything wrong here is final (exit 1 with the reason in the state file); nothing has been opened yet.
-import { resolveEndpoints } from "../../aws/sdk-config";
 import { settingsFromEnv } from "../../settings";
 import { findTunnel } from "../store";
 import { checkPort, describePortProblem } from "../ports";
@@ -49,7 +48,6 @@ export async function prepare(o: WorkerOptions): Promise<WorkerContext | number>
     auth = await TunnelAuth.load({
       env: o.env,
       settings,
-      endpoints: resolveEndpoints(undefined, o.env),
       profileName: def.profile,
       log,
       openBrowser: o.openBrowser,

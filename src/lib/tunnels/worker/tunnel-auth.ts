@@ -9,7 +9,7 @@ import {
   type SsoProfile,
   type SsoSessionGroup,
 } from "../../aws";
-import type { AwsCredentials } from "../../aws/sdk-config";
+import { resolveEndpoints, type AwsCredentials } from "../../aws/sdk-config";
 import type { AwsEndpoints } from "../../aws/types";
 import type { Env } from "../../home";
 import type { Settings } from "../../settings";
@@ -40,7 +40,8 @@ export class TunnelConfigError extends Error {
 export interface TunnelAuthOptions {
   env: Env;
   settings: Settings;
-  endpoints: AwsEndpoints;
+  /** Endpoints that win over everything (tests); the rest come from the environment and the profile's config. */
+  endpoints?: AwsEndpoints;
   profileName: string;
   log: (line: string) => void;
   openBrowser?: OpenBrowser;
@@ -62,6 +63,9 @@ export class TunnelAuth {
   private readonly runner: RefreshRunner;
   private readonly creds: ProfileCredentials;
 
+  /** Every AWS endpoint this tunnel uses, resolved once from the tunnel's profile (the profile in use decides). */
+  readonly endpoints: AwsEndpoints;
+
   private constructor(
     private readonly o: TunnelAuthOptions,
     /** The tunnel's profile: an SSO profile or a role chain rooted in one. */
@@ -70,11 +74,12 @@ export class TunnelAuth {
     readonly ssoProfile: SsoProfile,
     readonly group: SsoSessionGroup,
   ) {
-    this.runner = new RefreshRunner({ env: o.env, settings: o.settings, endpoints: o.endpoints, now: o.now });
+    this.endpoints = resolveEndpoints(o.endpoints, o.env, profile);
+    this.runner = new RefreshRunner({ env: o.env, settings: o.settings, endpoints: this.endpoints, now: o.now });
     const hops = profile.kind === "role-chained" ? profile.hops : [];
     this.creds = new ProfileCredentials(
       { root: ssoProfile, hops },
-      { accessToken: () => this.tokenOnDisk(), endpoints: o.endpoints, now: o.now },
+      { accessToken: () => this.tokenOnDisk(), endpoints: this.endpoints, now: o.now },
     );
   }
 
@@ -93,10 +98,6 @@ export class TunnelAuth {
     const group = groupFor(config, o.profileName);
     if (!group || root?.kind !== "sso") throw new TunnelConfigError(`profile "${o.profileName}" has no SSO session`);
     return new TunnelAuth(o, profile, root, group);
-  }
-
-  get endpoints(): AwsEndpoints {
-    return this.o.endpoints;
   }
 
   /** Where the tunnel's sessions go unless the tunnel names a region: the profile's (or its chain's) region. */
@@ -139,7 +140,7 @@ export class TunnelAuth {
       env: this.o.env,
       method: this.o.settings.loginMethod,
       openBrowser: this.o.openBrowser,
-      endpoints: this.o.endpoints,
+      endpoints: this.endpoints,
       signal: opts.signal,
       onProgress: (p) => opts.onLogin?.(loginPrompt(p)),
     });

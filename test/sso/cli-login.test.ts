@@ -144,3 +144,17 @@ it("logout --all covers every SSO session in the config", async () => {
   expect(out.filter((l) => l.startsWith("Signed out"))).toHaveLength(2);
   expect(await logoutCommand([], io())).toBe(2);
 });
+
+it("signing in a role-chained profile signs in the SSO session at the root of its chain", async () => {
+  emu.knobs.autoApprove = true;
+  writeAwsConfig(
+    home,
+    `${readFileSync(home.env.AWS_CONFIG_FILE!, "utf8")}\n[profile app]\nrole_arn = arn:aws:iam::444455556666:role/TunnelOperator\nsource_profile = dev-admin-chain\n\n[profile dev-admin-chain]\nrole_arn = arn:aws:iam::444455556666:role/TunnelOperator\nsource_profile = dev\n`,
+  );
+  expect(await loginCommand(["app", "--device-code"], io())).toBe(0);
+  expect(out.at(-1)).toMatch(
+    /^Signed in to SSO session corp \(profiles: dev, dev-ro, dev-noperm, app, dev-admin-chain\)/,
+  );
+  const { group } = await groupOf(home, "dev");
+  expect((await readToken(group.tokenCacheFile)).state).toBe("ok");
+});

@@ -2,9 +2,10 @@
 import { Flag, MessageType } from "../../src/lib/ssm/message";
 import { Cmd, encodeFrame } from "../../src/lib/ssm/smux/frame";
 import { AGENT_VERSIONS } from "./knobs";
-import { sleep, useDataChannelHarness } from "./support/data-channel-harness";
+import { useDataChannelHarness } from "./support/data-channel-harness";
 import { startPortSession } from "./support/session";
 import { SmuxClient } from "./support/smux-client";
+import type { SpecClient } from "./support/spec-client";
 import { unusedPort } from "./support/tcp";
 
 const { h, echo } = useDataChannelHarness();
@@ -151,23 +152,31 @@ describe("mux mode destinations", () => {
 });
 
 describe("smux keepalive", () => {
-  it("sends its first NOP 10 s into a mux-keepalive session", async () => {
+  /** Everything the agent sent before now has arrived once an echo written now has come back. */
+  async function settled(client: SpecClient, mux: SmuxClient, sid: number, mark: string): Promise<void> {
+    const before = mux.received(sid).length;
+    mux.write(sid, Buffer.from(mark));
+    await client.waitFor(() => mux.received(sid).length === before + mark.length, 3000, `the echo of ${mark}`);
+  }
+
+  it("sends its first NOP 10 s (emulator time) into a mux-keepalive session", async () => {
     h.emu.knobs.agentVersion = AGENT_VERSIONS["mux-keepalive"];
     const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
-    const start = Date.now();
     const mux = new SmuxClient(client);
-    mux.send(encodeFrame(Cmd.NOP, 0)); // the client's own keepalive
-    await client.waitFor(() => mux.nops() > 0, 12_000, "a NOP");
-    const elapsed = Date.now() - start;
-    expect(elapsed).toBeGreaterThan(9_000);
-    expect(elapsed).toBeLessThan(11_500);
-  }, 20_000);
+    const sid = mux.open();
+    h.emu.clock.advance(9_900);
+    await settled(client, mux, sid, "at 9.9 s");
+    expect(mux.nops()).toBe(0);
+    h.emu.clock.advance(100);
+    await client.waitFor(() => mux.nops() === 1, 3000, "the NOP at 10 s");
+    h.emu.clock.advance(10_000);
+    await client.waitFor(() => mux.nops() === 2, 3000, "the NOP at 20 s");
+  });
 
-  it("closes a keepalive session after the timeout without inbound frames; a NOP-sending client stays", async () => {
+  it("closes a keepalive session after the timeout without inbound frames; a client that sends NOPs stays", async () => {
     h.emu.knobs.agentVersion = AGENT_VERSIONS["mux-keepalive"];
-    Object.assign(h.emu.dataChannel.timing, { keepAliveIntervalMs: 100, keepAliveTimeoutMs: 600 });
     const silent = await startPortSession(h.emu, echo().port);
     const chatty = await startPortSession(h.emu, echo().port);
     const a = await h.connect(silent);
@@ -175,26 +184,30 @@ describe("smux keepalive", () => {
     await Promise.all([a.handshake(), b.handshake()]);
     const muxA = new SmuxClient(a);
     const muxB = new SmuxClient(b);
-    const timer = setInterval(() => muxB.send(encodeFrame(Cmd.NOP, 0)), 100);
-    try {
-      const closed = await a.waitForType(MessageType.ChannelClosed, 3000);
-      expect(JSON.parse(closed.payload.toString()).SessionId).toBe(silent.sessionId);
-      expect(muxA.nops()).toBeGreaterThan(0);
-      await sleep(300);
-      expect(b.received.some((r) => r.message.messageType === MessageType.ChannelClosed)).toBe(false);
-      expect(muxB.nops()).toBeGreaterThan(3);
-    } finally {
-      clearInterval(timer);
+    const sid = muxB.open();
+    for (let t = 10_000; t <= 30_000; t += 10_000) {
+      muxB.send(encodeFrame(Cmd.NOP, 0)); // b's own keepalive, every 10 s
+      await settled(b, muxB, sid, `at ${t / 1000} s`); // the agent has read it
+      h.emu.clock.advance(10_000);
     }
+    const closed = await a.waitForType(MessageType.ChannelClosed, 3000);
+    expect(JSON.parse(closed.payload.toString()).SessionId).toBe(silent.sessionId);
+    expect(muxA.nops()).toBeGreaterThan(0);
+    await settled(b, muxB, sid, "after a's timeout");
+    expect(b.received.some((r) => r.message.messageType === MessageType.ChannelClosed)).toBe(false);
+    expect(muxB.nops()).toBe(3);
   });
 
   it("sends no NOPs when keepalive is off (mux agent, client > 1.2.331.0)", async () => {
-    Object.assign(h.emu.dataChannel.timing, { keepAliveIntervalMs: 100, keepAliveTimeoutMs: 300 });
     const session = await startPortSession(h.emu, echo().port);
     const client = await h.connect(session);
     await client.handshake();
-    await sleep(800);
-    expect(new SmuxClient(client).nops()).toBe(0);
+    const mux = new SmuxClient(client);
+    const sid = mux.open();
+    h.emu.clock.advance(10_000);
+    h.emu.clock.advance(30_000);
+    await settled(client, mux, sid, "after 40 s");
+    expect(mux.nops()).toBe(0);
     expect(h.emu.ssm.sessions.get(session.sessionId)!.status).toBe("Connected");
   });
 });

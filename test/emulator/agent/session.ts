@@ -52,7 +52,7 @@ export class AgentSession implements PluginHost {
   ended = false;
 
   private lastStreamActivity: number;
-  private readonly timers = new SessionTimers();
+  private readonly timers: SessionTimers;
   private readonly tracked = new Set<Socket>();
   private destinationsPaused = false;
   private readonly outbound: Outbound;
@@ -68,6 +68,7 @@ export class AgentSession implements PluginHost {
     private readonly registry: SessionRegistry,
     shared: SharedState,
   ) {
+    this.timers = new SessionTimers(ctx.clock);
     this.lastStreamActivity = ctx.clock.now();
     this.outbound = new Outbound(this, shared, () => (this.lastStreamActivity = ctx.clock.now()));
     this.inbound = new Inbound(this, shared, this.outbound, {

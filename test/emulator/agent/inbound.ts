@@ -33,6 +33,8 @@ export class Inbound {
   private readonly incoming = new Map<number, ClientMessage>();
   private inExpected = 0;
   private heldInbound?: { ws: WebSocket; data: Buffer };
+  /** Sequence numbers of input_stream_data seen on the wire (for stats.clientRetransmits). */
+  private readonly arrived = new Set<number>();
 
   constructor(
     private readonly session: InboundSession,
@@ -49,6 +51,11 @@ export class Inbound {
       stats.rejectedFrames++;
       this.session.log("frame-rejected", { length: data.length });
       return;
+    }
+    if (decoded.messageType === MessageType.InputStreamData) {
+      // Counted on arrival, before any fault: the same sequence number twice on the wire is the client resending.
+      if (this.arrived.has(decoded.sequenceNumber)) stats.clientRetransmits++;
+      else this.arrived.add(decoded.sequenceNumber);
     }
     const kind = decoded.messageType === MessageType.Acknowledge ? "ack" : "stream";
     const fault = this.shared.faults.take("to-agent", this.session.id, kind);

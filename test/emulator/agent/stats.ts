@@ -6,6 +6,8 @@ export interface SessionStats {
   /** output_stream_data first transmissions. */
   messagesOut: number;
   retransmissions: number;
+  /** input_stream_data frames whose sequence number had already arrived: the client's retransmissions. */
+  clientRetransmits: number;
   duplicatesReacked: number;
   outOfOrderBuffered: number;
   acksSent: number;
@@ -30,6 +32,7 @@ export function newSessionStats(): SessionStats {
     messagesIn: 0,
     messagesOut: 0,
     retransmissions: 0,
+    clientRetransmits: 0,
     duplicatesReacked: 0,
     outOfOrderBuffered: 0,
     acksSent: 0,

@@ -166,6 +166,16 @@ describe("refresh policy", () => {
     ]);
   });
 
+  test("once the token has expired, a failing refresh is retried at most a minute apart, whatever the backoff", () => {
+    const hist = { failures: 6, lastAttemptAt: NOW - 50_000, nextAttemptAt: NOW + 14 * MIN };
+    const expired = decide(input({ tok: { expiresAt: NOW - 2 * MIN }, hist }));
+    expect(expired).toMatchObject({ state: "expired", refresh: false, retryAt: NOW + 10_000 });
+    expect(decide(input({ now: NOW + 10_000, tok: { expiresAt: NOW - 2 * MIN }, hist })).refresh).toBe(true);
+    // While the token still works, the backoff stands: nobody is waiting on the refresh yet.
+    const valid = decide(input({ tok: { expiresAt: NOW + 3 * MIN }, hist }));
+    expect(valid).toMatchObject({ state: "expiring", refresh: false, retryAt: NOW + 14 * MIN });
+  });
+
   test("retryAt is reported while waiting and never in the past", () => {
     const d = decide(
       input({ tok: { expiresAt: NOW + MIN }, hist: { failures: 1, lastAttemptAt: NOW, nextAttemptAt: NOW + MIN } }),

@@ -180,6 +180,40 @@ describe("RefreshRunner against the emulator", () => {
     expect((await new SessionStatusStore(home.env).get("corp"))?.failures).toBe(0);
   });
 
+  test("an outage across expiry is never auth-required; after expiry a try every minute; back at the first one", async () => {
+    const { group } = await loggedIn();
+    emu.addFault({ service: "sso-oidc", operation: "CreateToken", status: 500, times: Infinity });
+    const r = runner();
+    const tries: number[] = [];
+    emu.clock.advance(56 * MIN);
+    // 56 min → 90 min in 15 s steps: the token expires at 60 min, half-way through the outage.
+    for (let t = 0; t < 34 * 4; t++) {
+      const before = attempts();
+      const check = await r.ensureFresh(group);
+      if (attempts() > before) tries.push(emu.clock.now());
+      expect(check.state).not.toBe("auth-required");
+      expect(check.refreshPending).toBe(true);
+      expect(check.lastFailure ?? "").toMatch(tries.length ? /temporarily unavailable/ : /^$/);
+      emu.clock.advance(15_000);
+    }
+    const expiredAt = Date.parse((await onDisk(group.tokenCacheFile)).expiresAt);
+    const gapsAfterExpiry = tries.filter((t) => t > expiredAt).map((t, i, a) => (i ? t - a[i - 1] : 0));
+    expect(gapsAfterExpiry.length).toBeGreaterThanOrEqual(25);
+    expect(Math.max(...gapsAfterExpiry)).toBeLessThanOrEqual(MIN + 15_000);
+    expect(emu.log.filter((e) => e.operation === "CreateToken" && e.fault).length).toBe(tries.length);
+
+    emu.clearFaults();
+    const lastTry = tries[tries.length - 1];
+    let back: number | undefined;
+    while (back === undefined) {
+      const check = await r.ensureFresh(group);
+      if (check.refreshed) back = emu.clock.now();
+      else emu.clock.advance(15_000);
+    }
+    expect(back - lastTry).toBeLessThanOrEqual(MIN + 15_000);
+    expect(await r.ensureFresh(group)).toMatchObject({ state: "valid", tunnelUsable: true, refreshPending: false });
+  });
+
   test("network down (connection dropped, then refused): token kept, retry later", async () => {
     const { group, token } = await loggedIn();
     emu.clock.advance(57 * MIN);

@@ -17,6 +17,8 @@ export interface MenuProfileState {
   state?: TokenState;
   expiresAt?: number;
   reason?: string;
+  /** A silent refresh can still renew the token (due, running, retrying an outage): expired, but no sign-in needed. */
+  refreshPending?: boolean;
 }
 
 export type MenuTone = "ok" | "busy" | "warning" | "error" | "idle";
@@ -106,8 +108,16 @@ function minutesLeft(expiresAt: number, now: number): string {
   return minutes <= 0 ? "less than a minute" : `${minutes} min`;
 }
 
+/** The badge means "only you can fix this": an expired token a refresh is still working on does not count. */
+function needsSignIn(p: MenuProfileState): boolean {
+  return !!p.state && NEEDS_SIGN_IN.has(p.state) && !(p.state === "expired" && p.refreshPending);
+}
+
 function profileItem(p: MenuProfileState, now: number): MenuItemModel {
   const base = { key: `profile-${p.profile}`, title: p.profile };
+  if (p.state === "expired" && p.refreshPending) {
+    return { ...base, tone: "busy", subtitle: "Expired · refreshing", tooltip: p.reason };
+  }
   switch (p.state) {
     case "valid":
       return {
@@ -160,9 +170,7 @@ export function buildMenuModel(
   const running = sorted.filter((t) => t.state && RUNNING.has(t.state.status)).length;
   const signIns = new Set([
     ...sorted.filter((t) => t.state?.status === "auth-required").map((t) => t.definition.profile),
-    ...profileStates
-      .filter((p) => usedProfiles.has(p.profile) && p.state && NEEDS_SIGN_IN.has(p.state))
-      .map((p) => p.profile),
+    ...profileStates.filter((p) => usedProfiles.has(p.profile) && needsSignIn(p)).map((p) => p.profile),
   ]).size;
   const failed = sorted.filter((t) => t.state?.status === "error").length;
 

@@ -4,7 +4,7 @@ import type { Settings } from "../settings";
 /** What the UI, the CLI and the tunnel worker show for a session (and so for each of its profiles). */
 export type TokenState = "valid" | "expiring" | "refreshing" | "auth-required" | "expired" | "signed-out";
 
-/** Backoff after a failed (transient) refresh: 60 s doubling per failure, capped at 15 min. */
+/** Backoff after a failed (transient) refresh while the token still works: 60 s doubling per failure, capped at 15 min. */
 export const BACKOFF_BASE_MS = 60_000;
 export const BACKOFF_CAP_MS = 15 * 60_000;
 
@@ -124,7 +124,10 @@ export function decide(input: PolicyInput): Decision {
     return { state: needsLogin ? "auth-required" : state, refresh: false, reason: blocked };
   }
   if (!settings.autoRefresh) return { state, refresh: false, reason: "automatic refresh is turned off" };
-  const retryAt = Math.max(history?.nextAttemptAt ?? 0, (history?.lastAttemptAt ?? -Infinity) + MIN_ATTEMPT_GAP_MS);
+  const gapUntil = (history?.lastAttemptAt ?? -Infinity) + MIN_ATTEMPT_GAP_MS;
+  // Before expiry a failing refresh backs off (the token still works). Once it has expired, tunnels wait on it: try
+  // every minute, so they are back within about a minute of IAM Identity Center answering again.
+  const retryAt = Math.max(expired ? gapUntil : (history?.nextAttemptAt ?? 0), gapUntil);
   if (retryAt > now) {
     const reason = history?.failures
       ? "waiting before retrying a failed refresh"
@@ -138,6 +141,14 @@ export function decide(input: PolicyInput): Decision {
 
 function lastAttemptSucceeded(history: AttemptHistory | undefined): boolean {
   return history?.lastSuccessAt !== undefined && history.lastSuccessAt >= (history.lastAttemptAt ?? 0);
+}
+
+/**
+ * A silent refresh can still renew the token: one is due, running, or waiting out the spacing or a backoff. When
+ * false and the token is not valid, only a sign-in helps.
+ */
+export function refreshPending(d: Decision): boolean {
+  return d.state !== "auth-required" && (d.refresh || d.retryAt !== undefined || d.state === "refreshing");
 }
 
 /** Whether a tunnel can use the token right now (it may still carry an auth-required badge). */

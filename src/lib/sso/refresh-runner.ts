@@ -6,7 +6,7 @@ import type { Env } from "../home";
 import type { Settings } from "../settings";
 import { classifySsoError, SsoError } from "./errors";
 import { acquireFileLock } from "../lock";
-import { backoffMs, idpSessionEndFrom, type TokenState } from "./refresh-policy";
+import { backoffMs, idpSessionEndFrom, refreshPending, type TokenState } from "./refresh-policy";
 import {
   SessionStatusStore,
   sessionView,
@@ -35,6 +35,13 @@ export interface SessionCheck {
   retryAt?: number;
   /** The token is valid now, so a tunnel can use it (even with an auth-required badge). */
   tunnelUsable: boolean;
+  /**
+   * A silent refresh can still make the session usable: one is due, running elsewhere, or waiting out the spacing or
+   * a backoff. False when only a sign-in helps (refused, signed out, legacy, auto-refresh off).
+   */
+  refreshPending: boolean;
+  /** Why the last refresh attempts failed, while they are being retried (e.g. IAM Identity Center answered 500). */
+  lastFailure?: string;
   /** This call refreshed the token. */
   refreshed?: boolean;
   /** Another process or tool wrote a new token meanwhile and it was taken instead of refreshing. */
@@ -242,7 +249,7 @@ export class RefreshRunner {
         ? local.message
         : `Token check failed: ${err instanceof Error ? err.message : String(err)}`;
     const view = await this.view(group, undefined, false).catch(() => undefined);
-    if (!view) return { group, state: "signed-out", reason, tunnelUsable: false };
+    if (!view) return { group, state: "signed-out", reason, tunnelUsable: false, refreshPending: false };
     return { ...this.result(group, view, undefined), reason };
   }
 
@@ -272,6 +279,8 @@ export class RefreshRunner {
       idpSessionEnd: view.idpSessionEnd,
       retryAt: view.decision.retryAt,
       tunnelUsable: view.usable,
+      refreshPending: refreshPending(view.decision),
+      ...(history?.failures && history.lastError ? { lastFailure: history.lastError.message } : {}),
     };
   }
 

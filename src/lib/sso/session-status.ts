@@ -10,6 +10,7 @@ import { readJsonFile, writeFileAtomic } from "../atomic-file";
 import { isLockHeld, withFileLock } from "../lock";
 import {
   decide,
+  refreshPending,
   tunnelUsable,
   type AttemptHistory,
   type CacheFacts,
@@ -156,6 +157,8 @@ export interface ProfileTokenStatus {
   silentRefresh?: SilentRefresh;
   /** The profile is configured for tunnels and its token is valid now. */
   tunnelUsable: boolean;
+  /** A silent refresh can still renew the token (due, running, retrying): an expired one then needs no sign-in. */
+  refreshPending?: boolean;
 }
 
 /**
@@ -208,6 +211,7 @@ export async function tokenStatusForProfiles(
       idpSessionEnd: view.idpSessionEnd,
       silentRefresh: view.silentRefresh,
       tunnelUsable: p.usableForTunnels && view.usable,
+      refreshPending: refreshPending(view.decision),
     };
   });
 }

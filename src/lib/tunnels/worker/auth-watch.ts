@@ -1,7 +1,9 @@
 // Keeps a connected tunnel's SSO token fresh (the worker refreshes its own session on the settings' interval) and
-// shows `auth-required` when only a sign-in can help. The open session keeps working meanwhile; a new token in the
-// cache (from any login: Raycast, the CLI, `aws sso login`) clears the badge without polling hard.
+// shows `auth-required` when only a sign-in can help. A refresh that fails for a while (an outage, throttling, the
+// network) is no reason for the badge: it is retried and said in lastError. The open session keeps working meanwhile;
+// a new token in the cache (from any login: Raycast, the CLI, `aws sso login`) clears the badge without polling hard.
 import { sentence } from "../../sentence";
+import { describeServiceWait, tokenWait, type TokenWait } from "./token-wait";
 import type { StateWriter } from "./state-writer";
 import type { TunnelAuth } from "./tunnel-auth";
 
@@ -38,9 +40,12 @@ export class AuthWatch {
     if (this.checking) return;
     this.checking = true;
     try {
-      const check = await this.o.auth.check();
-      if (!check.tunnelUsable) this.mark(check.reason ?? "the SSO sign-in has expired");
-      else if (this.needsSignIn) this.clear();
+      const wait = tokenWait(await this.o.auth.check());
+      if (wait?.who === "user") this.mark(wait.reason);
+      else {
+        if (this.needsSignIn) this.clear();
+        if (wait) this.note(wait);
+      }
     } catch (err) {
       this.o.log(`token check failed: ${(err as Error).message}`);
     } finally {
@@ -69,6 +74,13 @@ export class AuthWatch {
     );
   }
 
+  /** The token is waiting for IAM Identity Center, not for the user: say so while the open session keeps working. */
+  private note(wait: Extract<TokenWait, { who: "service" }>): void {
+    const message = `${describeServiceWait(wait, Date.now())}. The open session keeps working.`;
+    if (this.o.writer.current.lastError !== message) this.o.log(`SSO token refresh waits: ${message}`);
+    if (this.o.writer.status === "connected") this.o.writer.update({ lastError: message });
+  }
+
   private clear(): void {
     if (!this.needsSignIn) return;
     this.needsSignIn = false;
@@ -78,16 +90,25 @@ export class AuthWatch {
 
   /**
    * Before each ResumeSession: with no usable token the role credentials cannot be renewed, so wait (without
-   * spinning) for a sign-in instead of burning the reconnect budget on calls that must fail.
+   * spinning) for the refresh to come through, or for a sign-in when only the user can help, instead of burning the
+   * reconnect budget on calls that must fail.
    */
   async untilUsable(signal: AbortSignal): Promise<void> {
-    const check = await this.o.auth.check();
-    if (check.tunnelUsable) return;
-    this.needsSignIn = true;
-    const reason = check.reason ?? "the SSO sign-in has expired";
-    this.o.writer.update({ status: "auth-required", lastError: `Sign-in needed: ${reason}` });
-    this.o.log(`resume waits for a sign-in: ${reason}`);
-    await this.o.auth.waitForToken(signal);
+    let waited = false;
+    await this.o.auth.untilUsable(signal, (wait) => {
+      waited = true;
+      if (wait.who === "user") {
+        this.needsSignIn = true;
+        this.o.writer.update({ status: "auth-required", lastError: `Sign-in needed: ${sentence(wait.reason)}` });
+        this.o.log(`resume waits for a sign-in: ${wait.reason}`);
+      } else {
+        const message = describeServiceWait(wait, Date.now());
+        this.o.writer.update({ status: "reconnecting", lastError: message });
+        this.o.log(`resume waits for the SSO token: ${message}`);
+      }
+    });
+    if (signal.aborted) throw new Error("stopped while waiting for the SSO token");
+    if (!waited) return;
     this.needsSignIn = false;
     this.o.writer.update({ status: "reconnecting", lastError: undefined });
   }

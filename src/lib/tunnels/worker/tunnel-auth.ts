@@ -19,7 +19,9 @@ import { ProfileCredentials } from "../../sso/profile-credentials";
 import { readToken } from "../../sso/token-cache";
 import type { OpenBrowser } from "../../sso/login/browser";
 import type { LoginPrompt } from "../state";
+import { abortableSleep } from "../../abortable-sleep";
 import { waitForTokenChange } from "./token-watch";
+import { tokenWait, type TokenWait } from "./token-wait";
 
 /** Only a human can fix it: sign in again. */
 export class AuthRequiredError extends Error {
@@ -118,35 +120,74 @@ export class TunnelAuth {
   }
 
   /**
-   * A usable access token. With `allowLogin` (the user just asked to connect) a missing or dead token starts the
-   * browser login and `onLogin` reports its URL / code; otherwise AuthRequiredError.
+   * The browser (or device-code) sign-in the user's own connect may start. A usable token that another process writes
+   * meanwhile (Raycast, the CLI, `aws sso login`, a refresh elsewhere) ends it early: the login is called off and
+   * that token is used instead of leaving the tunnel in `authenticating`.
    */
-  async accessToken(opts: {
-    allowLogin: boolean;
-    /** The token on disk was rejected by AWS: sign in even if it looks valid. */
-    forceLogin?: boolean;
-    signal?: AbortSignal;
-    onLogin?: (prompt: LoginPrompt | undefined) => void;
-  }): Promise<string> {
-    const check = await this.check();
-    if (check.tunnelUsable && check.token && !opts.forceLogin) return check.token.accessToken;
-    const why = check.reason ?? (check.state === "signed-out" ? "not signed in" : "the SSO sign-in has expired");
-    if (!opts.allowLogin) throw new AuthRequiredError(why);
-    this.o.log(`no usable SSO token (${check.state}); starting the ${this.o.settings.loginMethod} sign-in`);
+  async signIn(opts: { signal: AbortSignal; onLogin?: (prompt: LoginPrompt | undefined) => void }): Promise<void> {
+    this.o.log(`no usable SSO token; starting the ${this.o.settings.loginMethod} sign-in`);
     opts.onLogin?.({ message: "Starting the sign-in…" });
-    // Loaded only when a sign-in is needed: a worker that finds a token never holds the login flows in memory.
-    const { login } = await import("../../sso/login");
-    const token = await login(this.group, {
-      env: this.o.env,
-      method: this.o.settings.loginMethod,
-      openBrowser: this.o.openBrowser,
-      endpoints: this.endpoints,
-      signal: opts.signal,
-      onProgress: (p) => opts.onLogin?.(loginPrompt(p)),
-    });
-    opts.onLogin?.(undefined);
-    this.o.log("signed in");
-    return token.accessToken;
+    const done = new AbortController();
+    const stop = () => done.abort();
+    opts.signal.addEventListener("abort", stop, { once: true });
+    try {
+      // Loaded only when a sign-in is needed: a worker that finds a token never holds the login flows in memory.
+      const { login } = await import("../../sso/login");
+      const ours = login(this.group, {
+        env: this.o.env,
+        method: this.o.settings.loginMethod,
+        openBrowser: this.o.openBrowser,
+        endpoints: this.endpoints,
+        signal: done.signal,
+        onProgress: (p) => opts.onLogin?.(loginPrompt(p)),
+      }).then(() => "signed in" as const);
+      const theirs = this.waitForToken(done.signal).then(() => "adopted" as const);
+      const outcome = await Promise.race([ours, theirs]);
+      this.o.log(
+        outcome === "signed in" ? "signed in" : "another process wrote a usable SSO token; sign-in called off",
+      );
+      ours.catch(() => undefined);
+      theirs.catch(() => undefined);
+    } finally {
+      opts.onLogin?.(undefined);
+      opts.signal.removeEventListener("abort", stop);
+      done.abort();
+    }
+  }
+
+  /**
+   * Until `retryAt` (at least 1 s, at most a minute from now), or until another process writes a usable token,
+   * whichever comes first; the caller then checks again. Resolves early, without throwing, when `signal` aborts.
+   */
+  async waitForRetry(retryAt: number | undefined, signal: AbortSignal): Promise<void> {
+    const now = (this.o.now ?? Date.now)();
+    const delay = Math.min(60_000, Math.max(1000, (retryAt ?? now) - now));
+    const done = new AbortController();
+    const stop = () => done.abort();
+    signal.addEventListener("abort", stop, { once: true });
+    try {
+      await Promise.race([
+        abortableSleep(delay, done.signal),
+        this.waitForToken(done.signal, true).catch(() => undefined),
+      ]);
+    } finally {
+      signal.removeEventListener("abort", stop);
+      done.abort();
+    }
+  }
+
+  /**
+   * Until the token is usable: waits out refresh spacing and service trouble by itself, and for a sign-in from
+   * anywhere when only the user can help. `onWait` hears every wait, so the status can say why.
+   */
+  async untilUsable(signal: AbortSignal, onWait: (wait: TokenWait) => void): Promise<void> {
+    while (!signal.aborted) {
+      const wait = tokenWait(await this.check());
+      if (!wait) return;
+      onWait(wait);
+      if (wait.who === "service") await this.waitForRetry(wait.retryAt, signal);
+      else await this.waitForToken(signal).catch(() => undefined);
+    }
   }
 
   /**

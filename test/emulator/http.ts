@@ -50,6 +50,11 @@ export interface Fault {
   times: number;
   /** Added latency before answering (ms). */
   delayMs?: number;
+  /**
+   * Called when a matching request arrives; its answer waits until the returned promise settles. A test's gate: it
+   * learns that the call is in flight and decides when it completes, with no sleep racing the client.
+   */
+  hold?: () => Promise<unknown>;
   /** Answer with this error instead of the real handler. */
   status?: number;
   errorType?: string;

@@ -56,6 +56,7 @@ export async function startListener(spec: ListenerSpec, deps: ListenerDeps, port
     };
     const fault = deps.takeFault(id.service, id.operation);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.hold) await fault.hold().catch(() => undefined);
     if (fault?.dropConnection) {
       ctx.log({
         ...id,
@@ -139,5 +140,5 @@ function toRequest(req: IncomingMessage, body: Buffer): EmulatorRequest {
 function describeFault(f: Fault): string {
   if (f.dropConnection) return "dropped connection";
   if (f.status) return `status ${f.status} ${f.errorType ?? ""}`.trim();
-  return `delay ${f.delayMs ?? 0} ms`;
+  return f.hold ? "held by the test" : `delay ${f.delayMs ?? 0} ms`;
 }

@@ -36,6 +36,13 @@ export function makeTempHome(extra: Env = {}): TempHome {
   };
 }
 
+/** A promise and what settles it: a test waits for the event itself instead of sleeping and hoping it happened. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

@@ -7,7 +7,7 @@ import { makeLoginCommand } from "../../src/cli/commands/login";
 import { login, type LoginOptions } from "../../src/lib/sso/login";
 import { readLoginProgress, type LoginProgress } from "../../src/lib/sso/login/state";
 import { readToken } from "../../src/lib/sso/token-cache";
-import { groupOf, makeTempHome, sleep, writeAwsConfig, type TempHome } from "./helpers";
+import { deferred, groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
 
 jest.setTimeout(60_000);
 
@@ -83,21 +83,30 @@ it("joins a second request in the same process: one registration, one browser ta
   const { group } = await groupOf(home, "dev");
   const opened: string[] = [];
   const secondSaw: LoginProgress[] = [];
+  const browserOpened = deferred<string>();
+  const secondWaits = deferred();
   const base: LoginOptions = { env: home.env, method: "pkce", endpoints: emu.endpoints };
   const first = login(group, {
     ...base,
     openBrowser: async (url) => {
       opened.push(url);
-      setTimeout(() => void approveInBrowser(url), 100);
+      browserOpened.resolve(url);
     },
   });
   // Profiles sharing the session share the login: dev-ro joins dev's.
   const { group: sameSession } = await groupOf(home, "dev-ro");
   const second = login(sameSession, {
     ...base,
-    onProgress: (p) => secondSaw.push(p),
+    onProgress: (p) => {
+      secondSaw.push(p);
+      if (p.status === "waiting-for-browser") secondWaits.resolve();
+    },
     openBrowser: async (u) => void opened.push(u),
   });
+  // The user approves once both callers are waiting on the same browser tab.
+  const url = await browserOpened.promise;
+  await secondWaits.promise;
+  await approveInBrowser(url);
   const [a, b] = await Promise.all([first, second]);
   expect(a.accessToken).toBe(b.accessToken);
   expect(opened).toHaveLength(1);
@@ -110,19 +119,18 @@ it("one caller cancelling does not cancel the login for the others", async () =>
   emu.knobs.autoApprove = true;
   const { group } = await groupOf(home, "dev");
   const ac = new AbortController();
-  let url = "";
+  const browserOpened = deferred<string>();
   const base: LoginOptions = {
     env: home.env,
     method: "pkce",
     endpoints: emu.endpoints,
-    openBrowser: async (u) => void (url = u),
+    openBrowser: async (u) => browserOpened.resolve(u),
   };
   const quitter = login(group, { ...base, signal: ac.signal });
   const stayer = login(group, base);
   ac.abort();
   await expect(quitter).rejects.toMatchObject({ kind: "cancelled" });
-  while (!url) await sleep(20);
-  await approveInBrowser(url);
+  await approveInBrowser(await browserOpened.promise);
   expect((await stayer).accessToken).toBeTruthy();
 });
 
@@ -136,14 +144,18 @@ it("follows a login running in another process instead of opening a second tab",
 
   const opened: string[] = [];
   const seen: LoginProgress[] = [];
+  const followed = deferred();
   const ours = login(group, {
     env: home.env,
     method: "pkce",
     endpoints: emu.endpoints,
     openBrowser: async (u) => void opened.push(u),
-    onProgress: (p) => seen.push(p),
+    onProgress: (p) => {
+      seen.push(p);
+      followed.resolve();
+    },
   });
-  await sleep(500);
+  await followed.promise; // our login has read the other process's progress
   expect(seen[0]).toMatchObject({ pid: child.child.pid, authorizeUrl: url });
   await approveInBrowser(url);
   const token = await ours;
@@ -180,16 +192,16 @@ it("takes over when the process running the login dies", async () => {
   const { group } = await groupOf(home, "dev");
   const child = startChild(["dev"]);
   const childUrl = await child.browserUrl;
-  let url = "";
+  const browserOpened = deferred<string>();
   const ours = login(group, {
     env: home.env,
     method: "pkce",
     endpoints: emu.endpoints,
-    openBrowser: async (u) => void (url = u),
+    openBrowser: async (u) => browserOpened.resolve(u),
   });
   child.child.kill("SIGKILL");
   await child.exit;
-  while (!url) await sleep(50);
+  const url = await browserOpened.promise;
   await approveInBrowser(url);
   expect((await ours).accessToken).toBeTruthy();
   // Our own browser tab (new state, new port), on the registration the dead process left in the CLI cache.

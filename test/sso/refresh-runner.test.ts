@@ -8,7 +8,12 @@ import { startEmulator, type Emulator } from "../emulator";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/lib/settings";
 import { acquireFileLock } from "../../src/lib/lock";
 import { RefreshRunner } from "../../src/lib/sso/refresh-runner";
-import { SessionStatusStore, sessionStatusFile, tokenStatusForProfiles } from "../../src/lib/sso/session-status";
+import {
+  SessionStatusStore,
+  sessionStatusFile,
+  TokenReadCache,
+  tokenStatusForProfiles,
+} from "../../src/lib/sso/session-status";
 import { readToken, tokenLockPath, writeToken, type CachedToken } from "../../src/lib/sso/token-cache";
 import { makeTempHome, type TempHome } from "./helpers";
 import { cliWrite, corpGroup, loginToken, writeConfig } from "./refresh-helpers";
@@ -254,8 +259,24 @@ describe("RefreshRunner against the emulator", () => {
     const { group } = await loggedIn();
     emu.clock.advance(57 * MIN);
     const lock = await acquireFileLock(tokenLockPath(group.tokenCacheFile));
-    const pending = runner().ensureFresh(group);
-    await new Promise((r) => setTimeout(r, 150));
+    // The runner's first look (before the lock) goes through its read cache: once it has looked, it can only go on
+    // by taking the lock we hold, so a token written now is one it finds only under the lock.
+    let looked!: () => void;
+    const firstLook = new Promise<void>((resolve) => (looked = resolve));
+    const readCache = new (class extends TokenReadCache {
+      override async read(file: string) {
+        const read = await super.read(file);
+        looked();
+        return read;
+      }
+    })();
+    const pending = new RefreshRunner({
+      env: home.env,
+      settings: DEFAULT_SETTINGS,
+      now: () => emu.clock.now(),
+      readCache,
+    }).ensureFresh(group);
+    await firstLook;
     const fresh = loginToken(emu); // e.g. `aws sso login` or the CLI's own refresh, written in place
     cliWrite(group.tokenCacheFile, fresh);
     await lock!.release();
@@ -268,11 +289,18 @@ describe("RefreshRunner against the emulator", () => {
   test("a token written by the AWS CLI during our CreateToken wins; ours is not written over it", async () => {
     const { group } = await loggedIn();
     emu.clock.advance(57 * MIN);
-    emu.knobs.oidcDelayMs = 400;
+    // Hold our CreateToken at the emulator: the CLI writes its token while the call is in flight.
+    let arrived!: () => void;
+    let answer!: () => void;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (answer = resolve));
+    const hold = () => (arrived(), released);
+    emu.addFault({ service: "sso-oidc", operation: "CreateToken", times: 1, hold });
     const pending = runner().ensureFresh(group);
-    await new Promise((r) => setTimeout(r, 150));
+    await inFlight;
     const fresh = loginToken(emu);
     cliWrite(group.tokenCacheFile, fresh);
+    answer();
     const check = await pending;
     expect(refreshCalls()).toBe(1);
     expect(check).toMatchObject({ state: "valid", adopted: true });

@@ -10,6 +10,8 @@ import { shellQuote } from "../../src/cli/shell-quote";
 import { ensureStormtunnelHome } from "../../src/lib/home";
 import { sentence } from "../../src/lib/sentence";
 import { decide } from "../../src/lib/sso/refresh-policy";
+import { writeLoginProgress, type LoginProgress } from "../../src/lib/sso/login/state";
+import { SessionStatusStore } from "../../src/lib/sso/session-status";
 import { loginExpired } from "../../src/lib/sso/login/errors";
 import { tokenFromJson } from "../../src/lib/sso/token-cache";
 import { ensureTunnelDirs, logDir } from "../../src/lib/tunnels/state";
@@ -112,6 +114,19 @@ describe("private directories", () => {
     ensureTunnelDirs(t.env);
     expect(statSync(logDir(t.env)).mode & 0o777).toBe(0o700);
     expect(statSync(join(home, "state")).mode & 0o777).toBe(0o700);
+  });
+
+  test("a sign-in or a refresh status written into a 0755 home tightens it too", async () => {
+    for (const write of [
+      () => writeLoginProgress(t.env, { tokenCacheKey: "corp" }, { status: "starting" } as LoginProgress),
+      () => new SessionStatusStore(t.env).update("corp", () => ({ failures: 0 })),
+    ]) {
+      const home = (t.env.STORMTUNNEL_HOME = join(t.dir, `home-${Math.random().toString(36).slice(2)}`));
+      mkdirSync(home, { mode: 0o755 });
+      chmodSync(home, 0o755);
+      await write();
+      expect(statSync(home).mode & 0o777).toBe(0o700);
+    }
   });
 });
 

@@ -14,18 +14,25 @@ describe("endpoints from the config file only", () => {
     for (const key of Object.keys(w.env)) if (key.startsWith("AWS_ENDPOINT_URL")) delete w.env[key];
     const e = w.emu.endpoints;
     const services = ["[services emulated]"];
-    for (const [key, url] of [
+    const blocks: [string, string][] = [
       ["sso_oidc", e.ssoOidc],
       ["sso", e.sso],
       ["ssm", e.ssm],
       ["ec2", e.ec2],
-    ])
-      services.push(`${key} =`, `  endpoint_url = ${url}`);
+      ["sts", e.sts],
+    ];
+    for (const [key, url] of blocks) services.push(`${key} =`, `  endpoint_url = ${url}`);
     const text = readFileSync(w.env.AWS_CONFIG_FILE, "utf8").replace(
       "[profile dev]\n",
       "[profile dev]\nservices = emulated\n",
     );
-    writeFileSync(w.env.AWS_CONFIG_FILE, `${text}\n${services.join("\n")}\n`);
+    const chained = [
+      "[profile app-prod]",
+      "role_arn = arn:aws:iam::444455556666:role/TunnelOperator",
+      "source_profile = dev",
+      "services = emulated",
+    ];
+    writeFileSync(w.env.AWS_CONFIG_FILE, `${text}\n${services.join("\n")}\n\n${chained.join("\n")}\n`);
     await w.seedToken();
   });
   afterAll(() => w?.close());
@@ -49,5 +56,13 @@ describe("endpoints from the config file only", () => {
     await waitFor(() => w.emu.oidc.createTokenCalls.refresh_token > 0, 15_000);
     expect(w.emu.oidc.createTokenCalls.refresh_token).toBe(1);
     expect(readState(w.env, def.id)?.status).toBe("connected");
+  }, 60_000);
+
+  test("a role-chained profile reaches STS through its [services] section too", async () => {
+    const def = await w.define({ profile: "app-prod" });
+    await w.start(def);
+    const state = await w.waitStatus(def.id, "connected", 30_000);
+    expect(w.emu.sts.assumed.map((a) => a.roleArn)).toContain("arn:aws:iam::444455556666:role/TunnelOperator");
+    expect(w.emu.ssm.sessions.get(state.sessionId!)).toMatchObject({ accountId: "444455556666" });
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import type { AwsConfig, Profile, SsoSessionGroup } from "../aws";
-import { stormtunnelHome, type Env } from "../home";
+import { ensureStormtunnelHome, stormtunnelHome, type Env } from "../home";
 import { DEFAULT_SETTINGS, type Settings } from "../settings";
 import { readJsonFile, writeFileAtomic } from "../atomic-file";
 import { isLockHeld, withFileLock } from "../lock";
@@ -37,7 +37,7 @@ export function sessionStatusFile(env: Env): string {
 export class SessionStatusStore {
   readonly file: string;
 
-  constructor(env: Env) {
+  constructor(private readonly env: Env) {
     this.file = sessionStatusFile(env);
   }
 
@@ -58,6 +58,7 @@ export class SessionStatusStore {
     key: string,
     fn: (prev: SessionStatus | undefined) => SessionStatus | undefined,
   ): Promise<SessionStatus | undefined> {
+    ensureStormtunnelHome(this.env);
     return withFileLock(
       `${this.file}.lock`,
       async () => {

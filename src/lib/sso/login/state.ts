@@ -2,7 +2,7 @@
 // invocation or `login --cancel` follow a login running in another process. Holds no secrets.
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { stormtunnelHome, type Env } from "../../home";
+import { ensureStormtunnelHome, stormtunnelHome, type Env } from "../../home";
 import { readJsonFile, writeFileAtomic } from "../../atomic-file";
 import { isProcessAlive } from "../../lock";
 
@@ -54,6 +54,7 @@ export async function readLoginProgress(env: Env, group: LoginSessionRef): Promi
 }
 
 export async function writeLoginProgress(env: Env, group: LoginSessionRef, progress: LoginProgress): Promise<void> {
+  ensureStormtunnelHome(env);
   await writeFileAtomic(loginProgressFile(env, group), JSON.stringify(progress, null, 2), {
     mode: 0o600,
     dirMode: 0o700,

@@ -111,10 +111,9 @@ describe("mux mode destinations", () => {
     await other.waitFor(() => mux2.finished(sid2), 3000, "FIN");
     expect(mux2.connectErrors()).toBe(1);
 
-    // A loopback literal works; any other address is refused without a dial (the emulator only touches loopback).
+    // A loopback literal works; another address is refused per stream (the emulator only ever dials loopback).
     for (const [host, works] of [
       ["127.0.0.1", true],
-      ["169.254.169.254", false],
       ["10.0.1.99", false],
     ] as const) {
       const s = await startPortSession(h.emu, echo().port, { host });
@@ -126,11 +125,20 @@ describe("mux mode destinations", () => {
       if (works) await c.waitFor(() => m.received(id).toString() === host, 3000, host);
       else await c.waitFor(() => m.finished(id) && m.connectErrors() === 1, 3000, `refusal of ${host}`);
     }
+    // Like the agent: an unresolvable name leaves an empty address list, so each stream's dial fails.
     expect(h.emu.log.filter((e) => e.operation === "dial-failed").map((e) => JSON.stringify(e.request))).toEqual([
-      expect.stringContaining("no such host"),
-      expect.stringContaining("Forwarding to IP address 169.254.169.254 is forbidden."),
-      expect.stringContaining("Forwarding to IP address 10.0.1.99 is forbidden."),
+      expect.stringContaining("missing address"),
+      expect.stringContaining("dial tcp 10.0.1.99"),
     ]);
+  });
+
+  it("ends the whole session after the handshake when the destination is a denied address (IMDS, Amazon DNS)", async () => {
+    const session = await startPortSession(h.emu, echo().port, { host: "169.254.169.254" });
+    const client = await h.connect(session);
+    await client.handshake();
+    const closed = await client.waitForType(MessageType.ChannelClosed, 3000);
+    expect(JSON.parse(closed.payload.toString()).Output).toBe("Forwarding to IP address 169.254.169.254 is forbidden.");
+    expect(h.emu.ssm.sessions.get(session.sessionId)!.status).not.toBe("Connected");
   });
 
   it("closes the destination on FIN and FINs back when the destination closes", async () => {

@@ -4,9 +4,23 @@ import type { Directory } from "../directory";
 import type { SsmSession } from "../ssm/sessions";
 
 export type Destination =
-  { ok: true; address: string; port: number; label: string } | { ok: false; label: string; reason: string };
+  | { ok: true; address: string; port: number; label: string }
+  | { ok: false; label: string; reason: string; forbidden?: boolean };
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1)$/;
+
+/** The agent's DeniedPortForwardingRemoteIPs: IMDS, Amazon DNS and time addresses (ssm-protocol.md §11). */
+const DENIED = new Set([
+  "169.254.169.254",
+  "169.254.169.253",
+  "169.254.169.123",
+  "169.254.169.250",
+  "169.254.169.251",
+  "fd00:ec2::254",
+  "fd00:ec2::253",
+  "fd00:ec2::123",
+  "fd00:ec2::240",
+]);
 
 /** Instance sessions reach 127.0.0.1:portNumber; remote-host sessions directory.hosts[host]:portNumber. */
 export function resolveDestination(directory: Directory, session: SsmSession): Destination {
@@ -17,9 +31,15 @@ export function resolveDestination(directory: Directory, session: SsmSession): D
   // Names come from directory.hosts; a loopback IP literal is used as is (anything else is never dialed).
   const literal = host !== undefined && isIP(host) !== 0 ? host : undefined;
   const address = host === undefined ? "127.0.0.1" : (directory.hosts[host] ?? literal);
-  if (!address) return { ok: false, label, reason: `dial tcp: lookup ${name}: no such host` };
+  // The agent ignores a failed lookup at start and then dials an empty address list (port.go DialCall).
+  if (!address) return { ok: false, label, reason: "missing address" };
+  // Checked once, before the plugin starts: the whole session fails with this output (port.go validateParameters).
+  if (DENIED.has(address)) {
+    return { ok: false, label, reason: `Forwarding to IP address ${name} is forbidden.`, forbidden: true };
+  }
+  // The emulator itself only ever dials loopback: any other address behaves like a host with nothing listening.
   if (!LOOPBACK.test(address) || isIP(address) === 0) {
-    return { ok: false, label, reason: `Forwarding to IP address ${address} is forbidden.` };
+    return { ok: false, label, reason: `dial tcp ${address}:${port}: connect: connection refused` };
   }
   if (!Number.isInteger(port) || port <= 0 || port > 65535) return { ok: false, label, reason: `invalid port ${port}` };
   if (directory.refusedDestinations.has(label) || directory.refusedDestinations.has(`${address}:${port}`)) {

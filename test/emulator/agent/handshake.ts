@@ -110,6 +110,12 @@ export class Handshake {
       mode: choice.mode,
       keepAlive: choice.keepAlive,
     });
+    const dest = session.destination();
+    if (!dest.ok && dest.forbidden) {
+      session.log("dial-failed", { destination: dest.label, reason: dest.reason });
+      session.end("forbidden destination", dest.reason);
+      return;
+    }
     if (choice.mode === "mux") {
       const mux = new MuxPlugin(session);
       session.plugin = mux;

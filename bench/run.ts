@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     `Run ${new Date().toISOString()} on ${machine()}.`,
     "Targets are measured, not asserted: the tables show where we stand.",
     "",
-    "## Tunnel: direct loopback vs through the tunnel (real worker bundle, emulator on loopback)",
+    "## Tunnel: direct loopback vs through the tunnel (real worker bundle, emulator on loopback; paced = the agent's 1 KiB + 1 ms)",
     "",
     await runTunnel(),
   ];

@@ -1,189 +1,58 @@
-// Tunnel benchmark: the real worker bundle (double-forked, as shipped) against the emulator, side by side with
-// direct loopback. Throughput each way, round-trip latency, 200-connection fan-out, worker idle RSS and CPU per MB.
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { createConnection, createServer, type AddressInfo, type Server, type Socket } from "node:net";
+// Tunnel benchmark: the real worker bundle (double-forked, as shipped) against the emulator, side by side with direct
+// loopback, unpaced and paced (the agent's 1 KiB + 1 ms), pool of 1 and pool of 4. Every figure is the median of
+// several repetitions; every byte is checked (measure.ts); the load average is recorded with each column.
 import { cpus, loadavg } from "node:os";
+import type { TunnelDefinition } from "../src/lib/tunnels/definition";
+import { listStates, readState } from "../src/lib/tunnels/state";
 import { createWorld, type World } from "../test/e2e/harness";
-import { listStates } from "../src/lib/tunnels/state";
+import { waitFor } from "../test/tunnels/helpers";
+import {
+  download,
+  fanOut,
+  load1,
+  MB,
+  median,
+  parallelDownload,
+  peakRss,
+  pingPong,
+  processUsage,
+  upload,
+} from "./measure";
+import { startBenchServers } from "./servers";
+import { toMarkdown } from "./tunnel-table";
 
-const MB = 1024 * 1024;
+export { processUsage } from "./measure";
 
-export interface PathResult {
+export interface Figures {
+  /** 1-minute load average when the column's measurements began. */
+  load: number;
+  down1MBps: number;
+  down4MBps: number;
   upMBps: number;
-  downMBps: number;
   rttP50: number;
   rttP99: number;
-  fanoutMs: number;
+  fanoutMs?: number;
+  idleRssMB?: number;
+  loadedRssMB?: number;
+  cpuMsPerMB?: number;
 }
 
 export interface TunnelBenchResult {
-  direct: PathResult;
-  unpaced: PathResult & { idleRssMB: number; cpuMsPerMB: number };
-  paced: PathResult;
-  sizes: { unpacedMB: number; pacedMB: number; pings: number };
+  direct: Figures;
+  unpaced: Figures;
+  paced1: Figures;
+  paced4: Figures;
+  sizes: BenchSizes;
 }
 
-/** Sink: reads an 8-byte length, then that many bytes, then answers one byte. Source: sends the requested count. */
-async function startBenchServers(): Promise<{ sink: number; source: number; echo: number; close(): Promise<void> }> {
-  const servers: Server[] = [];
-  const sockets = new Set<Socket>();
-  const listen = async (onConn: (s: Socket) => void): Promise<number> => {
-    const server = createServer((s) => {
-      sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-      s.on("error", () => s.destroy());
-      onConn(s);
-    });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    return (server.address() as AddressInfo).port;
-  };
-  const sink = await listen((s) => {
-    let want = -1;
-    let got = 0;
-    let head = Buffer.alloc(0);
-    s.on("data", (d: Buffer) => {
-      if (want < 0) {
-        head = Buffer.concat([head, d]);
-        if (head.length < 8) return;
-        want = Number(head.readBigUInt64BE(0));
-        got = head.length - 8;
-      } else got += d.length;
-      if (got >= want) s.write(Buffer.from([1]));
-    });
-  });
-  const source = await listen((s) => {
-    s.once("data", (d: Buffer) => {
-      let left = Number(d.readBigUInt64BE(0));
-      const chunk = Buffer.alloc(64 * 1024, 0x5a);
-      const pump = () => {
-        while (left > 0) {
-          const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
-          left -= part.length;
-          if (!s.write(part)) return void s.once("drain", pump);
-        }
-      };
-      pump();
-    });
-  });
-  const echo = await listen((s) => s.pipe(s));
-  return {
-    sink,
-    source,
-    echo,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
-    },
-  };
-}
-
-function connectTo(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = createConnection(port, "127.0.0.1", () => resolve(s));
-    s.setNoDelay(true);
-    s.once("error", reject);
-  });
-}
-
-function header(n: number): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64BE(BigInt(n));
-  return b;
-}
-
-async function upload(port: number, bytes: number): Promise<number> {
-  const s = await connectTo(port);
-  const started = process.hrtime.bigint();
-  const done = new Promise<void>((r) => s.once("data", () => r()));
-  s.write(header(bytes));
-  const chunk = Buffer.alloc(64 * 1024, 0x41);
-  for (let sent = 0; sent < bytes; sent += chunk.length) {
-    const part = bytes - sent >= chunk.length ? chunk : chunk.subarray(0, bytes - sent);
-    if (!s.write(part)) await new Promise((r) => s.once("drain", r));
-  }
-  await done;
-  const secs = Number(process.hrtime.bigint() - started) / 1e9;
-  s.destroy();
-  return bytes / MB / secs;
-}
-
-async function download(port: number, bytes: number): Promise<number> {
-  const s = await connectTo(port);
-  const started = process.hrtime.bigint();
-  let got = 0;
-  await new Promise<void>((resolve) => {
-    s.on("data", (d: Buffer) => {
-      got += d.length;
-      if (got >= bytes) resolve();
-    });
-    s.write(header(bytes));
-  });
-  const secs = Number(process.hrtime.bigint() - started) / 1e9;
-  s.destroy();
-  return bytes / MB / secs;
-}
-
-async function pingPong(port: number, count: number): Promise<{ p50: number; p99: number }> {
-  const s = await connectTo(port);
-  const payload = Buffer.alloc(64, 0x70);
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const t0 = process.hrtime.bigint();
-    let got = 0;
-    await new Promise<void>((resolve) => {
-      const onData = (d: Buffer) => {
-        got += d.length;
-        if (got >= payload.length) {
-          s.off("data", onData);
-          resolve();
-        }
-      };
-      s.on("data", onData);
-      s.write(payload);
-    });
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  s.destroy();
-  samples.sort((a, b) => a - b);
-  return { p50: samples[Math.floor(samples.length * 0.5)], p99: samples[Math.floor(samples.length * 0.99)] };
-}
-
-async function fanOut(port: number, connections: number): Promise<number> {
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      const s = await connectTo(port);
-      await new Promise<void>((resolve) => {
-        let got = 0;
-        s.on("data", (d: Buffer) => {
-          got += d.length;
-          if (got >= 1024) resolve();
-        });
-        s.write(Buffer.alloc(1024, 0x66));
-      });
-      s.destroy();
-    }),
-  );
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
-
-/** Resident memory (MB) and CPU time (ms) of a process: /proc on Linux, ps elsewhere. */
-export function processUsage(pid: number): { rssMB: number; cpuMs: number } {
-  if (process.platform === "linux") {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100/s)
-    return { rssMB: rssKb / 1024, cpuMs: ticks * 10 };
-  }
-  const [rss, time] = execFileSync("/bin/ps", ["-o", "rss=,time=", "-p", String(pid)], { encoding: "utf8" })
-    .trim()
-    .split(/\s+/);
-  const [m, s] = time.split(":");
-  return { rssMB: Number(rss) / 1024, cpuMs: (Number(m) * 60 + Number(s)) * 1000 };
+export interface BenchSizes {
+  /** MB per transfer, unpaced and direct (the 4-connection figure moves this much in all). */
+  unpacedMB: number;
+  /** MB per transfer through the paced emulator. */
+  pacedMB: number;
+  pings: number;
+  reps: number;
+  pacedReps: number;
 }
 
 interface Ports {
@@ -192,99 +61,138 @@ interface Ports {
   echo: number;
 }
 
-async function measurePath(ports: Ports, sizeMB: number, pings: number): Promise<PathResult> {
-  const upMBps = await upload(ports.sink, sizeMB * MB);
-  const downMBps = await download(ports.source, sizeMB * MB);
-  const { p50, p99 } = await pingPong(ports.echo, pings);
-  const fanoutMs = await fanOut(ports.echo, 200);
-  return { upMBps, downMBps, rttP50: p50, rttP99: p99, fanoutMs };
+interface Run {
+  down1: number;
+  down4: number;
+  up: number;
+  p50: number;
+  p99: number;
+  fanout?: number;
 }
 
-/** Three tunnels (sink, source, echo) on one world; returns their local ports and the worker pids. */
-async function tunnelsFor(w: World, servers: Ports): Promise<{ ports: Ports; pids: number[] }> {
-  const defs = await Promise.all([servers.sink, servers.source, servers.echo].map((p) => w.define({ remotePort: p })));
+/** One repetition over a path; `fanout` only where it means something (not through the paced agent). */
+async function once(ports: Ports, mb: number, pings: number, fanout: boolean): Promise<Run> {
+  const down1 = await download(ports.source, mb * MB);
+  const down4 = await parallelDownload(ports.source, 4, Math.round((mb * MB) / 4));
+  const up = await upload(ports.sink, mb * MB);
+  const { p50, p99 } = await pingPong(ports.echo, pings);
+  return { down1, down4, up, p50, p99, fanout: fanout ? await fanOut(ports.echo, 200) : undefined };
+}
+
+function medians(runs: Run[], load: number): Figures {
+  const of = (k: keyof Run) => median(runs.map((r) => r[k] ?? NaN));
+  return {
+    load,
+    down1MBps: of("down1"),
+    down4MBps: of("down4"),
+    upMBps: of("up"),
+    rttP50: of("p50"),
+    rttP99: of("p99"),
+    fanoutMs: runs[0].fanout === undefined ? undefined : of("fanout"),
+  };
+}
+
+/** Sink, source and echo tunnels with `sessions` each; connected, with their worker pids. */
+async function tunnelsFor(w: World, servers: Ports, sessions: number): Promise<{ ports: Ports; pids: number[] }> {
+  const defs: TunnelDefinition[] = [];
+  for (const port of [servers.sink, servers.source, servers.echo])
+    defs.push(await w.define({ remotePort: port, sessions }));
   const pids: number[] = [];
   for (const d of defs) {
     pids.push(await w.start(d));
     await w.waitStatus(d.id, "connected", 30_000);
   }
+  // A pool is ready once every member is connected.
+  for (const d of defs) {
+    await waitFor(() => readState(w.env, d.id)?.sessions?.every((m) => m.status === "connected"), 30_000);
+  }
   return { ports: { sink: defs[0].localPort, source: defs[1].localPort, echo: defs[2].localPort }, pids };
 }
 
-export async function measure(
-  opts: { unpacedMB?: number; pacedMB?: number; pings?: number } = {},
-): Promise<TunnelBenchResult> {
-  const sizes = { unpacedMB: opts.unpacedMB ?? 32, pacedMB: opts.pacedMB ?? 2, pings: opts.pings ?? 500 };
+/** Idle RSS: each worker sampled five times after it settled; the largest worker's median. */
+async function idleRss(pids: number[]): Promise<number> {
+  await new Promise((r) => setTimeout(r, 3000));
+  const samples: number[][] = pids.map(() => []);
+  for (let i = 0; i < 5; i++) {
+    pids.forEach((pid, k) => samples[k].push(processUsage(pid).rssMB));
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return Math.max(...samples.map(median));
+}
+
+async function pacedColumn(w: World, servers: Ports, sessions: number, sizes: BenchSizes): Promise<Figures> {
+  const t = await tunnelsFor(w, servers, sessions);
+  const idleRssMB = await idleRss(t.pids);
+  const load = load1();
+  const runs: Run[] = [];
+  for (let i = 0; i < sizes.pacedReps; i++) runs.push(await once(t.ports, sizes.pacedMB, 100, false));
+  return { ...medians(runs, load), idleRssMB };
+}
+
+export async function measure(sizes: BenchSizes): Promise<TunnelBenchResult> {
   const servers = await startBenchServers();
   const worlds: World[] = [];
   try {
-    const direct = await measurePath(servers, sizes.unpacedMB, sizes.pings);
+    let load = load1();
+    const directRuns: Run[] = [];
+    for (let i = 0; i < sizes.reps; i++) directRuns.push(await once(servers, sizes.unpacedMB, sizes.pings, true));
+    const direct = medians(directRuns, load);
 
     // Unpaced: the client's own cost, which AWS's pacing would hide.
     const w = await createWorld({ knobs: { pacing: false } });
     worlds.push(w);
     await w.seedToken();
-    const t = await tunnelsFor(w, servers);
-    await new Promise((r) => setTimeout(r, 2000)); // let the workers settle before sampling idle memory
-    const idleRssMB = Math.max(...t.pids.map((pid) => processUsage(pid).rssMB));
+    const t = await tunnelsFor(w, servers, 1);
+    const idleRssMB = await idleRss(t.pids);
+    load = load1();
     const cpuBefore = t.pids.map((pid) => processUsage(pid).cpuMs);
-    const unpaced = await measurePath(t.ports, sizes.unpacedMB, sizes.pings);
+    const movedBefore = moved(w);
+    const runs: Run[] = [];
+    const peaks: number[] = [];
+    for (let i = 0; i < sizes.reps; i++) {
+      const { result, peakMB } = await peakRss(t.pids, () => once(t.ports, sizes.unpacedMB, sizes.pings, true));
+      runs.push(result);
+      peaks.push(peakMB);
+    }
     const cpuMs = t.pids.reduce((sum, pid, i) => sum + processUsage(pid).cpuMs - cpuBefore[i], 0);
-    // Bytes the workers moved (both directions, all three tunnels); counters reach the state file once a second.
-    await new Promise((r) => setTimeout(r, 1200));
-    const movedMB = listStates(w.env).reduce((sum, st) => sum + (st.bytesIn + st.bytesOut) / MB, 0);
-    const cpuMsPerMB = cpuMs / Math.max(movedMB, 1);
+    await new Promise((r) => setTimeout(r, 1200)); // counters reach the state files once a second
+    const cpuMsPerMB = cpuMs / Math.max(moved(w) - movedBefore, 1);
+    const unpaced = { ...medians(runs, load), idleRssMB, loadedRssMB: median(peaks), cpuMsPerMB };
+    await w.close();
+    worlds.pop();
 
-    const wp = await createWorld(); // the emulator's default: paced like the real agent, i.e. what AWS delivers
+    // Paced like the real agent (the emulator's default): what AWS delivers.
+    const wp = await createWorld({ knobs: { pacing: true } });
     worlds.push(wp);
     await wp.seedToken();
-    const tp = await tunnelsFor(wp, servers);
-    const paced = await measurePath(tp.ports, sizes.pacedMB, Math.min(sizes.pings, 200));
-    return { direct, unpaced: { ...unpaced, idleRssMB, cpuMsPerMB }, paced, sizes };
+    const paced1 = await pacedColumn(wp, servers, 1, sizes);
+    const paced4 = await pacedColumn(wp, servers, 4, sizes);
+    return { direct, unpaced, paced1, paced4, sizes };
   } finally {
     for (const w of worlds) await w.close();
     await servers.close();
   }
 }
 
-const fmt = (n: number, digits = 2) => n.toFixed(digits);
-const mark = (ok: boolean) => (ok ? "✅ met" : "❌ not met");
-
-export function toMarkdown(r: TunnelBenchResult): string {
-  const { direct: d, unpaced: u, paced: p } = r;
-  const addedP50 = u.rttP50 - d.rttP50;
-  const addedP99 = u.rttP99 - d.rttP99;
-  const minThroughput = Math.min(u.upMBps, u.downMBps);
-  const rows = [
-    `| Throughput up, local → remote (MB/s) | ${fmt(d.upMBps, 1)} | ${fmt(u.upMBps, 1)} | ${fmt(p.upMBps, 2)} | ≥ 16 (unpaced) | ${mark(u.upMBps >= 16)} |`,
-    `| Throughput down, remote → local (MB/s) | ${fmt(d.downMBps, 1)} | ${fmt(u.downMBps, 1)} | ${fmt(p.downMBps, 2)} | ≥ 16 (unpaced) | ${mark(u.downMBps >= 16)} |`,
-    `| RTT p50 (ms), 64 B echo | ${fmt(d.rttP50, 3)} | ${fmt(u.rttP50, 3)} (+${fmt(addedP50, 3)}) | ${fmt(p.rttP50, 3)} | added ≤ 0.5 | ${mark(addedP50 <= 0.5)} |`,
-    `| RTT p99 (ms), 64 B echo | ${fmt(d.rttP99, 3)} | ${fmt(u.rttP99, 3)} (+${fmt(addedP99, 3)}) | ${fmt(p.rttP99, 3)} | added ≤ 2 | ${mark(addedP99 <= 2)} |`,
-    `| 200-connection fan-out, 1 KiB echo each (ms) | ${fmt(d.fanoutMs, 0)} | ${fmt(u.fanoutMs, 0)} | ${fmt(p.fanoutMs, 0)} | — | measured |`,
-    `| Worker idle RSS (MB) | — | ${fmt(u.idleRssMB, 1)} | — | ≤ 45 | ${mark(u.idleRssMB <= 45)} |`,
-    `| Worker CPU per MB moved (ms/MB) | — | ${fmt(u.cpuMsPerMB, 1)} | — | — | measured |`,
-  ];
-  return [
-    `Sizes: ${r.sizes.unpacedMB} MB each way direct/unpaced, ${r.sizes.pacedMB} MB paced; ${r.sizes.pings} pings. ` +
-      `Slowest unpaced direction: ${fmt(minThroughput, 1)} MB/s.`,
-    "",
-    "| Metric | Direct loopback | Tunnel, unpaced emulator (client's own cost) | Expected against AWS (paced emulator, 1 KiB + ≥ 1 ms) | Target | Where we stand |",
-    "|---|---:|---:|---:|---|---|",
-    ...rows,
-  ].join("\n");
+/** MB the workers of a world moved, both directions, from their state files. */
+function moved(w: World): number {
+  return listStates(w.env).reduce((sum, st) => sum + (st.bytesIn + st.bytesOut) / MB, 0);
 }
 
 export function machine(): string {
-  const [l1] = loadavg();
-  return `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${process.platform}, load average ${l1.toFixed(1)} at start`;
+  return `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${process.platform}`;
 }
 
 export async function run(): Promise<string> {
   const env = process.env;
-  const result = await measure({
-    unpacedMB: Number(env.BENCH_TUNNEL_MB) || undefined,
-    pacedMB: Number(env.BENCH_PACED_MB) || undefined,
-    pings: Number(env.BENCH_PINGS) || undefined,
-  });
-  return toMarkdown(result);
+  const sizes: BenchSizes = {
+    unpacedMB: Number(env.BENCH_TUNNEL_MB) || 32,
+    pacedMB: Number(env.BENCH_PACED_MB) || 2,
+    pings: Number(env.BENCH_PINGS) || 500,
+    reps: Number(env.BENCH_REPS) || 5,
+    pacedReps: Number(env.BENCH_PACED_REPS) || 3,
+  };
+  const before = loadavg();
+  const result = await measure(sizes);
+  return toMarkdown(result, { before, after: loadavg() });
 }

@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   disconnect: () => import("./commands/disconnect").then((m) => m.disconnectCommand),
   status: () => import("./commands/status").then((m) => m.statusCommand),
   tunnel: () => import("./commands/tunnel").then((m) => m.tunnelCommand),
+  // Internal: a tunnel worker's short-lived helper for AWS calls (see lib/tunnels/worker/aws-calls).
+  "aws-helper": () => import("./commands/aws-helper").then((m) => m.awsHelperCommand),
 };
 
 export const USAGE = `stormtunnel ${VERSION}: AWS Session Manager port-forwarding tunnels signed in with IAM Identity Center

@@ -30,6 +30,24 @@ describe("build-worker", () => {
     );
   });
 
+  it("keeps the AWS SDK out of the main bundle, in stormtunnel-sdk.js beside it, loaded on first use", () => {
+    const outfile = join(dir, "stormtunnel.js");
+    expect(runScript("build-worker.mjs", ["--outfile", outfile]).status).toBe(0);
+    const main = readFileSync(outfile, "utf8");
+    const sdk = readFileSync(join(dir, "stormtunnel-sdk.js"), "utf8");
+    // The SSM client's service id and the SSO OIDC client's: in the SDK file only.
+    for (const marker of ["AmazonSSM", "AWSSSOOIDCService"]) {
+      expect(main).not.toContain(marker);
+      expect(sdk).toContain(marker);
+    }
+    expect(statSync(outfile).size).toBeLessThan(400 * 1024);
+    // Nothing in a plain CLI run touches the SDK, so the SDK file need not even be there for it.
+    rmSync(join(dir, "stormtunnel-sdk.js"));
+    expect(
+      execFileSync(process.execPath, [outfile, "tunnel", "list"], { encoding: "utf8", env: { HOME: dir } }),
+    ).toMatch(/No tunnels saved/);
+  });
+
   it("is deterministic: the same bytes from another checkout directory, with no path of the checkout inside", () => {
     const here = join(dir, "here.js");
     expect(runScript("build-worker.mjs", ["--outfile", here]).status).toBe(0);
@@ -38,10 +56,12 @@ describe("build-worker", () => {
     for (const p of ["src", "package.json", "tsconfig.json"])
       cpSync(join(ROOT, p), join(other, p), { recursive: true });
     symlinkSync(join(ROOT, "node_modules"), join(other, "node_modules"));
-    const there = join(dir, "there.js");
+    const there = join(dir, "there", "stormtunnel.js");
     const run = runScript("build-worker.mjs", ["--root", other, "--outfile", there]);
     expect(run.stderr).toBe("");
     expect(readFileSync(there).equals(readFileSync(here))).toBe(true);
+    const sdk = (file: string) => readFileSync(join(file, "..", "stormtunnel-sdk.js"));
+    expect(sdk(there).equals(sdk(here))).toBe(true);
     const code = readFileSync(here, "utf8");
     expect(code).not.toContain(ROOT);
     expect(code).not.toContain("node_modules/");
@@ -66,6 +86,15 @@ describe("build-worker", () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("stormtunnel.js is missing. Run `npm run build:worker` and commit it.");
     expect(existsSync(outfile)).toBe(false);
+  });
+
+  it("--check also finds a stale SDK file", () => {
+    const outfile = join(dir, "stormtunnel.js");
+    expect(runScript("build-worker.mjs", ["--outfile", outfile]).status).toBe(0);
+    appendFileSync(join(dir, "stormtunnel-sdk.js"), "\n");
+    const stale = runScript("build-worker.mjs", ["--check", "--outfile", outfile]);
+    expect(stale.status).toBe(1);
+    expect(stale.stderr).toMatch(/stormtunnel-sdk\.js is stale .* Run `npm run build:worker` and commit it\./);
   });
 
   it("fails with a clear message when the CLI entry is missing", () => {

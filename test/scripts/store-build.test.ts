@@ -66,6 +66,8 @@ test("`ray build` alone ships the committed worker, and that file connects a tun
   expect({ code: build.code, out: build.stdout + build.stderr }).toMatchObject({ code: 0 });
   const shipped = join(checkout, "dist", "assets", "stormtunnel.js");
   expect(readFileSync(shipped).equals(readFileSync(join(ROOT, "assets", "stormtunnel.js")))).toBe(true);
+  const shippedSdk = join(checkout, "dist", "assets", "stormtunnel-sdk.js");
+  expect(readFileSync(shippedSdk).equals(readFileSync(join(ROOT, "assets", "stormtunnel-sdk.js")))).toBe(true);
 
   const version = await run(process.execPath, [shipped, "--version"], checkout, env);
   expect({ code: version.code, stdout: version.stdout.trim() }).toEqual({ code: 0, stdout: VERSION });

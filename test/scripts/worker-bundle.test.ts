@@ -7,7 +7,7 @@ import { runScript } from "./run-script";
 const ROOT = join(__dirname, "..", "..");
 const git = (...args: string[]) => execFileSync("git", ["-C", ROOT, ...args], { encoding: "utf8" }).trim();
 
-test("the committed assets/stormtunnel.js is a fresh build of the sources", () => {
+test("the committed assets/stormtunnel.js and stormtunnel-sdk.js are a fresh build of the sources", () => {
   const run = runScript("build-worker.mjs", ["--check"]);
   // On failure this shows the one command that fixes it.
   expect(run.stderr).toBe("");
@@ -16,9 +16,12 @@ test("the committed assets/stormtunnel.js is a fresh build of the sources", () =
 
 test("git tracks the bundle as an executable, never text-merged or text-diffed", () => {
   expect(git("ls-files", "--stage", "assets/stormtunnel.js")).toMatch(/^100755 /);
-  expect(git("check-attr", "merge", "diff", "text", "--", "assets/stormtunnel.js").split("\n")).toEqual([
-    "assets/stormtunnel.js: merge: ours",
-    "assets/stormtunnel.js: diff: unset",
-    "assets/stormtunnel.js: text: unset",
-  ]);
+  expect(git("ls-files", "assets/stormtunnel-sdk.js")).toBe("assets/stormtunnel-sdk.js");
+  for (const file of ["assets/stormtunnel.js", "assets/stormtunnel-sdk.js"]) {
+    expect(git("check-attr", "merge", "diff", "text", "--", file).split("\n")).toEqual([
+      `${file}: merge: ours`,
+      `${file}: diff: unset`,
+      `${file}: text: unset`,
+    ]);
+  }
 });

@@ -284,28 +284,37 @@ export class RefreshRunner {
     };
   }
 
-  private async sdkCreateToken(group: SsoSessionGroup, token: CachedToken): Promise<RefreshTokenResult> {
-    // Loaded on first use: a check that finds fresh tokens never pays for the SDK.
-    const [{ createTokenWithRefreshToken }, { resolveEndpoints }] = await Promise.all([
-      import("./oidc"),
-      import("../aws/sdk-config"),
-    ]);
-    // The SDK sets no request timeout; a black-holed network must not hold the token lock for minutes.
-    const timeout = AbortSignal.timeout(this.deps.requestTimeoutMs ?? 30_000);
-    try {
-      return await createTokenWithRefreshToken({ ssoRegion: token.region ?? group.ssoRegion }, token, {
-        endpoints: resolveEndpoints(this.deps.endpoints, this.deps.env, group),
-        signal: timeout,
+  private sdkCreateToken(group: SsoSessionGroup, token: CachedToken): Promise<RefreshTokenResult> {
+    return createTokenWithSdk(this.deps, group, token);
+  }
+}
+
+/** CreateToken(refresh_token) through the SSO OIDC SDK client, with a deadline; what a runner uses by default. */
+export async function createTokenWithSdk(
+  deps: Pick<RefreshRunnerDeps, "env" | "endpoints" | "requestTimeoutMs">,
+  group: SsoSessionGroup,
+  token: CachedToken,
+): Promise<RefreshTokenResult> {
+  // Loaded on first use: a check that finds fresh tokens never pays for the SDK.
+  const [{ createTokenWithRefreshToken }, { resolveEndpoints }] = await Promise.all([
+    import("./oidc"),
+    import("../aws/sdk-config"),
+  ]);
+  // The SDK sets no request timeout; a black-holed network must not hold the token lock for minutes.
+  const timeout = AbortSignal.timeout(deps.requestTimeoutMs ?? 30_000);
+  try {
+    return await createTokenWithRefreshToken({ ssoRegion: token.region ?? group.ssoRegion }, token, {
+      endpoints: resolveEndpoints(deps.endpoints, deps.env, group),
+      signal: timeout,
+    });
+  } catch (err) {
+    if (timeout.aborted) {
+      throw new SsoError("transient", "IAM Identity Center did not answer in time. Retrying later.", {
+        code: "ETIMEDOUT",
+        cause: err,
       });
-    } catch (err) {
-      if (timeout.aborted) {
-        throw new SsoError("transient", "IAM Identity Center did not answer in time. Retrying later.", {
-          code: "ETIMEDOUT",
-          cause: err,
-        });
-      }
-      throw err;
     }
+    throw err;
   }
 }
 

@@ -2,6 +2,7 @@
 import type { Env } from "../../home";
 import type { OpenBrowser } from "../../sso/login/browser";
 import type { TunnelDefinition } from "../definition";
+import type { AwsCalls } from "./aws-calls/calls";
 import type { RetryPolicy } from "./retry-policy";
 import type { SessionBackend } from "./session-backend";
 import type { TunnelAuth } from "./tunnel-auth";
@@ -17,4 +18,6 @@ export interface WorkerOptions {
   retry?: RetryPolicy;
   openBrowser?: OpenBrowser;
   backend?: (auth: TunnelAuth, def: TunnelDefinition) => SessionBackend;
+  /** Where AWS calls run; default: a helper process started on demand (`stormtunnel aws-helper`). */
+  aws?: AwsCalls;
 }

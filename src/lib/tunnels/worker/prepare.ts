@@ -15,6 +15,8 @@ import { StateWriter } from "./state-writer";
 import { Traffic } from "./traffic";
 import { TunnelAuth } from "./tunnel-auth";
 import type { WorkerOptions } from "./options";
+import { AwsHelper } from "./aws-calls/helper-client";
+import { resolveWorkerCommand } from "../supervisor/worker-command";
 import { createWorkerLog } from "./worker-log";
 
 /** The context every later phase shares, or the exit code when the tunnel cannot start at all. */
@@ -43,9 +45,12 @@ export async function prepare(o: WorkerOptions): Promise<WorkerContext | number>
   }
 
   const settings = settingsFromEnv(o.env);
+  // AWS calls run in a helper process started on demand: the worker itself never loads the SDK.
+  const aws = o.aws ?? new AwsHelper({ command: resolveWorkerCommand(o.env), env: o.env, log }).calls;
   let auth: TunnelAuth;
   try {
     auth = await TunnelAuth.load({
+      aws,
       env: o.env,
       settings,
       profileName: def.profile,
@@ -56,6 +61,7 @@ export async function prepare(o: WorkerOptions): Promise<WorkerContext | number>
     const { message } = classifyFailure(err);
     writer.update({ status: "error", lastError: message });
     log(`cannot start: ${message}`);
+    aws.close();
     return 1;
   }
 

@@ -9,6 +9,7 @@ export async function stop(ctx: WorkerContext): Promise<void> {
   authWatch.stop();
   // Every live session at once (serving, resuming or still opening): stopping a pool of 8 takes as long as one.
   await Promise.all(traffic.live.map((live) => terminateSession(ctx, live, retry.terminateAckMs)));
+  ctx.auth.aws.close();
   await listener.close();
   // Told to stop: `stopped`, whatever was going on. Gave up by itself (auto-reconnect off): keep the error.
   const final = { activeConnections: 0, sessions: undefined };

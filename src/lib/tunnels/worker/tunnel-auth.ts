@@ -9,17 +9,16 @@ import {
   type SsoProfile,
   type SsoSessionGroup,
 } from "../../aws";
-import { resolveEndpoints, type AwsCredentials } from "../../aws/sdk-config";
+import { resolveEndpoints } from "../../aws/sdk-config";
 import type { AwsEndpoints } from "../../aws/types";
 import type { Env } from "../../home";
 import type { Settings } from "../../settings";
 import type { LoginProgress } from "../../sso/login";
 import { RefreshRunner, type SessionCheck } from "../../sso/refresh-runner";
-import { ProfileCredentials } from "../../sso/profile-credentials";
-import { readToken } from "../../sso/token-cache";
 import type { OpenBrowser } from "../../sso/login/browser";
 import type { LoginPrompt } from "../state";
 import { abortableSleep } from "../../abortable-sleep";
+import type { AwsCalls, SsmTarget } from "./aws-calls/calls";
 import { waitForTokenChange } from "./token-watch";
 import { tokenWait, type TokenWait } from "./token-wait";
 
@@ -48,6 +47,8 @@ export interface TunnelAuthOptions {
   log: (line: string) => void;
   openBrowser?: OpenBrowser;
   now?: () => number;
+  /** Where the AWS calls run (the worker: its helper process). */
+  aws: AwsCalls;
 }
 
 export function loginPrompt(p: LoginProgress): LoginPrompt | undefined {
@@ -63,7 +64,6 @@ export function loginPrompt(p: LoginProgress): LoginPrompt | undefined {
 
 export class TunnelAuth {
   private readonly runner: RefreshRunner;
-  private readonly creds: ProfileCredentials;
 
   /** Every AWS endpoint this tunnel uses, resolved once from the tunnel's profile (the profile in use decides). */
   readonly endpoints: AwsEndpoints;
@@ -77,12 +77,13 @@ export class TunnelAuth {
     readonly group: SsoSessionGroup,
   ) {
     this.endpoints = resolveEndpoints(o.endpoints, o.env, profile);
-    this.runner = new RefreshRunner({ env: o.env, settings: o.settings, endpoints: this.endpoints, now: o.now });
-    const hops = profile.kind === "role-chained" ? profile.hops : [];
-    this.creds = new ProfileCredentials(
-      { root: ssoProfile, hops },
-      { accessToken: () => this.tokenOnDisk(), endpoints: this.endpoints, now: o.now },
-    );
+    this.runner = new RefreshRunner({
+      env: o.env,
+      settings: o.settings,
+      endpoints: this.endpoints,
+      now: o.now,
+      createToken: (g, token) => o.aws.refreshToken(g, token, this.endpoints),
+    });
   }
 
   /** Resolves the tunnel's profile to its SSO session; TunnelConfigError when it cannot start tunnels. */
@@ -190,24 +191,25 @@ export class TunnelAuth {
     }
   }
 
+  get aws(): AwsCalls {
+    return this.o.aws;
+  }
+
   /**
-   * Role credentials for the SSM client (the chain's last role for a role-chained profile), resolved from the token
-   * on disk each time the SDK asks and kept until shortly before they expire, so a token refreshed or re-issued by
-   * a login is picked up by itself.
+   * SSM calls in `region` as the tunnel's role (the chain's last role for a role-chained profile), with credentials
+   * resolved from the token on disk at call time, so a token refreshed or re-issued by a login is picked up by itself.
    */
-  credentials(): AwsCredentials {
-    return () => this.creds.get();
-  }
-
-  /** AWS refused the credentials although they look valid (expired there, revoked): fetch them anew next time. */
-  renewCredentials(): void {
-    this.creds.invalidate();
-  }
-
-  private async tokenOnDisk(): Promise<string> {
-    const read = await readToken(this.group.tokenCacheFile);
-    if (read.state !== "ok") throw new AuthRequiredError("not signed in");
-    return read.token.accessToken;
+  ssmTarget(region: string): SsmTarget {
+    const { name, accountId, roleName, ssoRegion, tokenCacheKey } = this.ssoProfile;
+    return {
+      chain: {
+        root: { name, accountId, roleName, ssoRegion, tokenCacheKey },
+        hops: this.profile.kind === "role-chained" ? this.profile.hops : [],
+      },
+      tokenCacheFile: this.group.tokenCacheFile,
+      region,
+      endpoints: this.endpoints,
+    };
   }
 
   /** Waits, without spinning, until the token cache holds a token the tunnel can use. */

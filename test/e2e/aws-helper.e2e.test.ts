@@ -47,7 +47,8 @@ describe("the worker's AWS helper process", () => {
       controller.abort();
       expect(await worker).toBe(0);
     }
-    expect(w.emu.log.some((e) => e.operation === "TerminateSession" && e.status === 200)).toBe(true);
+    // The TerminateSession call reaches AWS even when the stop's own budget ran out while the helper started.
+    await waitFor(() => w.emu.log.some((e) => e.operation === "TerminateSession" && e.status === 200), 15_000);
     await waitFor(() => !helper.running);
     expect(logs.join("\n")).not.toMatch(/AWS helper exited/);
   }, 90_000);

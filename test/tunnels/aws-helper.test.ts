@@ -67,6 +67,23 @@ describe("AwsHelper", () => {
     });
   });
 
+  it("close() lets a call under way finish, then the helper goes", async () => {
+    start(60_000);
+    const slow = helper.calls.resumeSession(target, "slow");
+    const pid = helper.pid!;
+    helper.calls.close();
+    expect(await slow).toBe("slow-done");
+    await waitFor(async () => !(await pidExists(pid)) || undefined);
+  });
+
+  it("warm() starts the helper ahead of a call, and an unused one still goes when idle", async () => {
+    start(200);
+    helper.calls.warm();
+    expect(helper.running).toBe(true);
+    await waitFor(() => !helper.running);
+    expect(helper.started).toBe(1);
+  });
+
   it("after close, calls are refused and the helper process is gone", async () => {
     start(60_000);
     await helper.calls.resumeSession(target, "s-1");

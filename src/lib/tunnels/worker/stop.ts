@@ -7,6 +7,8 @@ import { withTimeout } from "./with-timeout";
 export async function stop(ctx: WorkerContext): Promise<void> {
   const { authWatch, traffic, log, retry, listener, writer, signal } = ctx;
   authWatch.stop();
+  // The TerminateSession calls go through the AWS helper: have it start while the flags wait for their acks.
+  if (traffic.live.length > 0) ctx.auth.aws.warm();
   // Every live session at once (serving, resuming or still opening): stopping a pool of 8 takes as long as one.
   await Promise.all(traffic.live.map((live) => terminateSession(ctx, live, retry.terminateAckMs)));
   ctx.auth.aws.close();

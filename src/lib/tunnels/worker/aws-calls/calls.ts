@@ -37,7 +37,9 @@ export interface AwsCalls {
   terminateSession(target: SsmTarget, sessionId: string): Promise<void>;
   /** CreateToken(refresh_token) for the SSO session. */
   refreshToken(group: SsoSessionGroup, token: CachedToken, endpoints: AwsEndpoints): Promise<RefreshTokenResult>;
-  /** Releases what the calls hold (the helper process). */
+  /** A call is coming soon (the worker is stopping): get ready for it now. */
+  warm(): void;
+  /** Releases what the calls hold (the helper process) once the calls under way are done. */
   close(): void;
 }
 
@@ -93,5 +95,6 @@ export const directAwsCalls: AwsCalls = {
     withSsm(target, (c) => resumeSession(c, sessionId, { abortSignal: signal })),
   terminateSession: (target, sessionId) => withSsm(target, (c) => terminateSession(c, sessionId)),
   refreshToken: (group, token, endpoints) => createTokenWithSdk({ env: {}, endpoints }, group, token),
+  warm: () => undefined,
   close: () => undefined,
 };

@@ -40,6 +40,11 @@ export class AwsHelper {
       resumeSession: (target, sessionId, signal) => this.call("resumeSession", [target, sessionId], signal),
       terminateSession: (target, sessionId) => this.call("terminateSession", [target, sessionId]),
       refreshToken: (group, token, endpoints) => this.call("refreshToken", [group, token, endpoints]),
+      warm: () => {
+        if (this.closed || this.child) return;
+        this.spawn();
+        this.idleSoon();
+      },
       close: () => this.close(),
     };
   }
@@ -107,10 +112,15 @@ export class AwsHelper {
     this.pending.delete(id);
     if (err) p.reject(err);
     else p.resolve(value);
-    if (this.pending.size === 0 && !this.closed) {
-      this.idle = setTimeout(() => this.stopChild(), this.o.idleMs ?? 15_000);
-      this.idle.unref();
-    }
+    if (this.pending.size === 0) this.idleSoon();
+  }
+
+  /** With nothing to answer, the helper goes: at once when closed, else after the idle time. */
+  private idleSoon(): void {
+    if (this.idle) clearTimeout(this.idle);
+    if (this.closed) return this.stopChild();
+    this.idle = setTimeout(() => this.stopChild(), this.o.idleMs ?? 15_000);
+    this.idle.unref();
   }
 
   private lost(child: ChildProcess, why: string): void {
@@ -129,6 +139,7 @@ export class AwsHelper {
     child.disconnect?.();
   }
 
+  /** No new calls; the helper goes once the calls under way are answered (or with the worker, finishing them). */
   private close(): void {
     this.closed = true;
     if (this.idle) clearTimeout(this.idle);

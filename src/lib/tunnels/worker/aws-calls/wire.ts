@@ -5,7 +5,7 @@ import { SsoError, type SsoErrorKind } from "../../../sso/errors";
 import { AuthRequiredError, TunnelConfigError } from "../tunnel-auth";
 import type { AwsCalls } from "./calls";
 
-export type Operation = Exclude<keyof AwsCalls, "close">;
+export type Operation = Exclude<keyof AwsCalls, "close" | "warm">;
 export const OPERATIONS: readonly Operation[] = ["startSession", "resumeSession", "terminateSession", "refreshToken"];
 
 /** A call (with its arguments; an abort signal stays on the worker's side), or the cancellation of one. */

@@ -2,6 +2,7 @@
 // one-a-minute spacing, an IAM Identity Center outage) is waited out — no browser, no sign-in badge, the reason in
 // the status — and a token another process writes is taken at once, even in the middle of a sign-in.
 import { readFileSync, writeFileSync } from "node:fs";
+import { connectCommand } from "../../src/cli/commands/connect";
 import { groupFor, loadAwsConfig } from "../../src/lib/aws";
 import { loginProgressFile } from "../../src/lib/sso/login/state";
 import { SessionStatusStore } from "../../src/lib/sso/session-status";
@@ -58,9 +59,16 @@ describe("waiting for a token without a browser or a badge", () => {
     await expiredToken();
     await attemptedAgo(50_000);
     const def = await w.define();
-    await w.start(def);
-    const waiting = await waitState(def.id, (s) => s.status === "connecting" && !!s.lastError);
-    expect(waiting.lastError).toMatch(/refreshing the SSO token again in \d+ s/);
+    // `stormtunnel connect`, as a user runs it: it says what it waits for, then connects.
+    const out: string[] = [];
+    const io = { env: w.env, stdout: (l: string) => out.push(l), stderr: (l: string) => out.push(l) };
+    expect(await connectCommand([def.name], { ...io, signal: new AbortController().signal })).toBe(0);
+    w.pids.add(readState(w.env, def.id)!.pid!);
+    expect(out).toContainEqual(
+      expect.stringMatching(/^Opening the Session Manager session… \(.*refreshing the SSO token again in \d+ s\)$/),
+    );
+    expect(out.at(-1)).toMatch(/^Connected: /);
+    expect(out.join("\n")).not.toMatch(/Sign-in page|Signing in/);
     const state = await w.waitStatus(def.id, "connected", 30_000);
     expect(state.login).toBeUndefined();
     expect(w.emu.oidc.createTokenCalls.refresh_token).toBe(1);

@@ -18,7 +18,8 @@ function describeProgress(state: TunnelState): string | undefined {
     case "authenticating":
       return "Signing in…";
     case "connecting":
-      return "Opening the Session Manager session…";
+      // The cause of a wait (e.g. the SSO token refresh retrying an outage) is what the user needs to see.
+      return `Opening the Session Manager session…${state.lastError ? ` (${state.lastError})` : ""}`;
     case "reconnecting":
       return `Reconnecting…${state.lastError ? ` (${state.lastError})` : ""}`;
     default:
@@ -70,7 +71,7 @@ export const connectCommand: CliCommand = async (args, io) => {
   }
 
   let shownLogin = "";
-  let shownStatus = "";
+  let shownProgress = "";
   try {
     const timeoutSeconds = Number(flags.timeout) > 0 ? Number(flags.timeout) : 300;
     const state = await followTunnel(tunnel.id, {
@@ -80,8 +81,8 @@ export const connectCommand: CliCommand = async (args, io) => {
       notBefore: alreadyRunning ? undefined : startedAt,
       onChange: (s) => {
         const progress = describeProgress(s);
-        if (progress && s.status !== shownStatus) io.stdout(progress);
-        shownStatus = s.status;
+        if (progress && progress !== shownProgress) io.stdout(progress);
+        shownProgress = progress ?? "";
         const login = JSON.stringify([s.login?.url, s.login?.userCode]);
         if (s.login?.url && login !== shownLogin) {
           printLogin(s, io);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { execFile } from "node:child_process";
 import { groupFor, loadAwsConfig } from "../../src/lib/aws";
-import { writeToken } from "../../src/lib/sso/token-cache";
+import { writeSeededToken } from "../emulator/support/seeded-token";
 import { saveTunnel } from "../../src/lib/tunnels/store";
 import type { TunnelDefinition } from "../../src/lib/tunnels/definition";
 import { logPath, readState, type TunnelState, type TunnelStatus } from "../../src/lib/tunnels/state";
@@ -142,17 +142,7 @@ export async function createWorld(
       return groupFor(config, "dev")!.tokenCacheFile;
     },
     async seedToken() {
-      const seeded = emu.oidc.seedLogin();
-      await writeToken(await world.tokenFile(), {
-        startUrl: "https://d-0000000000.awsapps.com/start",
-        region: "us-east-1",
-        accessToken: seeded.accessToken,
-        expiresAt: new Date(seeded.expiresAt).toISOString(),
-        clientId: seeded.clientId,
-        clientSecret: seeded.clientSecret,
-        registrationExpiresAt: new Date(seeded.registrationExpiresAt * 1000).toISOString(),
-        refreshToken: seeded.refreshToken,
-      });
+      await writeSeededToken(emu, await world.tokenFile());
     },
     async close() {
       const { readdirSync } = await import("node:fs");

@@ -24,6 +24,12 @@ export interface InstanceDef {
   tags?: Record<string, string>;
   /** Whether the SSM agent is registered and online (DescribeInstanceInformation PingStatus). */
   online: boolean;
+  /**
+   * Registered with Systems Manager, so DescribeInstanceInformation lists it: PingStatus Online while `online` and
+   * running, else ConnectionLost (as AWS shows a stopped or unreachable managed node). Defaults to `online`; false is
+   * an instance Systems Manager does not manage at all (no agent, or no instance profile).
+   */
+  managed?: boolean;
 }
 
 /** An IAM role that STS AssumeRole hands out (role chaining from an SSO role into a workload account). */

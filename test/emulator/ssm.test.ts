@@ -199,4 +199,38 @@ describe("DescribeInstanceInformation", () => {
     expect(legacy.InstanceInformationList!.map((i) => i.InstanceId)).toEqual(["i-0123456789abcdef0"]);
     ssm.destroy();
   });
+
+  it("lists a managed node whose agent went quiet as ConnectionLost, and filters on PingStatus", async () => {
+    emu.directory.instances.push(
+      {
+        instanceId: "i-0bbbbccccddddeeee",
+        name: "stopped-db",
+        state: "stopped",
+        privateIp: "10.0.4.4",
+        online: false,
+        managed: true,
+      },
+      {
+        instanceId: "i-0ccccddddeeeeffff",
+        name: "no-agent",
+        state: "running",
+        privateIp: "10.0.4.5",
+        online: false,
+        managed: false,
+      },
+    );
+    const ssm = ssmClient(emu, issueCredentials(emu, { roleName: "ReadOnly" }));
+    const all = await ssm.send(new DescribeInstanceInformationCommand({}));
+    expect(all.InstanceInformationList!.map((i) => [i.InstanceId, i.PingStatus])).toEqual([
+      ["i-0123456789abcdef0", "Online"],
+      ["i-0fedcba9876543210", "Online"],
+      ["i-0bbbbccccddddeeee", "ConnectionLost"],
+    ]);
+    const lost = await ssm.send(
+      new DescribeInstanceInformationCommand({ Filters: [{ Key: "PingStatus", Values: ["ConnectionLost"] }] }),
+    );
+    expect(lost.InstanceInformationList!.map((i) => i.InstanceId)).toEqual(["i-0bbbbccccddddeeee"]);
+    expect(lost.InstanceInformationList![0].LastPingDateTime!.getTime()).toBeLessThan(Date.now() - 3600_000);
+    ssm.destroy();
+  });
 });

@@ -53,17 +53,7 @@ export function rejectUnknown(unknown: string[], usage: string, stderr: (line: s
 }
 
 /** Human-readable byte count: 1.2 MB. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ["KB", "MB", "GB", "TB"];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u += 1;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
-}
+export { formatBytes } from "../../lib/format";
 
 /** "5s", "3m", "2h 5m", "4d": how long ago `iso` was. */
 export function formatAge(iso: string | undefined, now: number): string {

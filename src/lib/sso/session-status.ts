@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS, type Settings } from "../settings";
 import { readJsonFile, writeFileAtomic } from "../atomic-file";
 import { isLockHeld, withFileLock } from "../lock";
 import {
+  cannotRefreshReason,
   decide,
   refreshPending,
   tunnelUsable,
@@ -160,6 +161,15 @@ export interface ProfileTokenStatus {
   tunnelUsable: boolean;
   /** A silent refresh can still renew the token (due, running, retrying): an expired one then needs no sign-in. */
   refreshPending?: boolean;
+  /** The token renews by itself (refresh token, live registration, auto-refresh on); absent without a token. */
+  refreshable?: boolean;
+  /** Why it does not renew by itself. */
+  notRefreshableReason?: string;
+  /**
+   * When a sign-in will really be needed (epoch ms): the SSO session's end when known, else the access token's expiry
+   * for a token that does not renew; absent for a renewing token whose session end is not known yet.
+   */
+  signInBy?: number;
 }
 
 /**
@@ -213,8 +223,24 @@ export async function tokenStatusForProfiles(
       silentRefresh: view.silentRefresh,
       tunnelUsable: p.usableForTunnels && view.usable,
       refreshPending: refreshPending(view.decision),
+      ...renewal(view, group.canRefresh, settings.autoRefresh, now),
     };
   });
+}
+
+/** Whether the session's token renews by itself, and so when a sign-in will really be needed. */
+function renewal(
+  view: SessionView,
+  canRefresh: boolean,
+  autoRefresh: boolean,
+  now: number,
+): Pick<ProfileTokenStatus, "refreshable" | "notRefreshableReason" | "signInBy"> {
+  const facts = cacheFacts(view.read);
+  if (facts.state !== "ok") return {};
+  const blocked =
+    cannotRefreshReason(canRefresh, facts.token, now) ?? (autoRefresh ? undefined : "automatic refresh is turned off");
+  const signInBy = view.idpSessionEnd ?? (blocked ? facts.token.expiresAt : undefined);
+  return { refreshable: !blocked, notRefreshableReason: blocked, signInBy };
 }
 
 export interface SessionView {

@@ -1,4 +1,4 @@
-// DescribeInstanceInformation: the managed (SSM-agent-online) instances of the directory.
+// DescribeInstanceInformation: the managed instances of the directory, Online or ConnectionLost.
 import type { EmulatorContext } from "../context";
 import type { InstanceDef } from "../directory";
 
@@ -19,13 +19,18 @@ function filtersOf(body: Record<string, unknown>): Filter[] {
   return out;
 }
 
+/** Online while the agent answers on a running instance; a managed node that went quiet reads ConnectionLost. */
+function pingStatus(i: InstanceDef): "Online" | "ConnectionLost" {
+  return i.online && i.state === "running" ? "Online" : "ConnectionLost";
+}
+
 function matches(i: InstanceDef, f: Filter): boolean {
   const tags: Record<string, string> = { ...(i.name ? { Name: i.name } : {}), ...i.tags };
   switch (f.key) {
     case "InstanceIds":
       return f.values.includes(i.instanceId);
     case "PingStatus":
-      return f.values.includes("Online");
+      return f.values.includes(pingStatus(i));
     case "ResourceType":
       return f.values.includes("EC2Instance");
     case "PlatformTypes":
@@ -41,9 +46,7 @@ function matches(i: InstanceDef, f: Filter): boolean {
 
 export function describeInstanceInformation(ctx: EmulatorContext, body: Record<string, unknown>): unknown {
   const filters = filtersOf(body);
-  const all = ctx.directory.instances.filter(
-    (i) => i.online && i.state === "running" && filters.every((f) => matches(i, f)),
-  );
+  const all = ctx.directory.instances.filter((i) => (i.managed ?? i.online) && filters.every((f) => matches(i, f)));
   const max = typeof body.MaxResults === "number" ? body.MaxResults : 50;
   const start = typeof body.NextToken === "string" ? Number(Buffer.from(body.NextToken, "base64").toString()) || 0 : 0;
   const page = all.slice(start, start + max);
@@ -52,8 +55,9 @@ export function describeInstanceInformation(ctx: EmulatorContext, body: Record<s
   return {
     InstanceInformationList: page.map((i) => ({
       InstanceId: i.instanceId,
-      PingStatus: "Online",
-      LastPingDateTime: now,
+      PingStatus: pingStatus(i),
+      // A node that lost its connection last answered a while ago.
+      LastPingDateTime: pingStatus(i) === "Online" ? now : now - 3 * 3600,
       AgentVersion: ctx.knobs.agentVersion,
       IsLatestVersion: false,
       PlatformType: i.platform === "windows" ? "Windows" : "Linux",

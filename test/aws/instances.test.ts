@@ -33,7 +33,7 @@ async function dev(): Promise<SsoProfile> {
 describe("listInstances", () => {
   it("joins EC2 and SSM: name, state, IP, platform, and whether the agent is online", async () => {
     await h.seedToken();
-    const { instances, notes } = await listInstances(await dev(), "us-east-1", { env: h.env });
+    const { instances, notes } = await listInstances(await dev(), await dev(), "us-east-1", { env: h.env });
     expect(notes).toEqual([]);
     expect(instances).toEqual([
       {
@@ -76,7 +76,7 @@ describe("listInstances", () => {
       errorType: "UnauthorizedOperation",
       body: `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>r</RequestID></Response>`,
     });
-    const { instances, notes } = await listInstances(await dev(), "us-east-1", { env: h.env });
+    const { instances, notes } = await listInstances(await dev(), await dev(), "us-east-1", { env: h.env });
     expect(instances.map((i) => [i.id, i.agent])).toEqual([
       ["i-0123456789abcdef0", "online"],
       ["i-0aaaabbbbccccdddd", "connection-lost"],
@@ -86,7 +86,7 @@ describe("listInstances", () => {
   });
 
   it("without a token it asks for a sign-in and calls nothing", async () => {
-    await expect(listInstances(await dev(), "us-east-1", { env: h.env })).rejects.toBeInstanceOf(
+    await expect(listInstances(await dev(), await dev(), "us-east-1", { env: h.env })).rejects.toBeInstanceOf(
       InstancesNeedSignInError,
     );
     expect(h.emu.log.filter((e) => e.service === "ec2" || e.service === "ssm")).toHaveLength(0);

@@ -60,21 +60,24 @@ it("an expired token the refresh keeps retrying: no badge, shown as refreshing",
   const profiles = await profilesAfterOutage("transient");
   const dev = profiles.find((p) => p.profile === "dev")!;
   expect(dev).toMatchObject({ state: "expired", refreshPending: true, tunnelUsable: false });
-  const model = buildMenuModel([{ definition: def, state: undefined }], profiles, NOW);
+  const model = buildMenuModel([{ definition: def, state: { status: "connected" } }], profiles, NOW);
   expect(model.tone).not.toBe("warning");
   const item = model.sections.find((s) => s.key === "profiles")?.items[0];
   expect(item).toMatchObject({ title: "dev", tone: "busy", subtitle: "Expired · refreshing" });
 });
 
+// The badge stands only for running tunnels (issue 8): these run, so only the token decides.
+const running = { status: "connected" as const };
+
 it("a refresh refused for this token still raises the badge", async () => {
   const profiles = await profilesAfterOutage("refused");
   expect(profiles.find((p) => p.profile === "dev")).toMatchObject({ state: "auth-required", refreshPending: false });
-  expect(buildMenuModel([{ definition: def, state: undefined }], profiles, NOW).tone).toBe("warning");
+  expect(buildMenuModel([{ definition: def, state: running }], profiles, NOW).tone).toBe("warning");
 });
 
 it("an expired token nobody can refresh (no refresh token) still raises the badge", () => {
   const model = buildMenuModel(
-    [{ definition: def, state: undefined }],
+    [{ definition: def, state: running }],
     [{ profile: "dev", state: "expired", refreshPending: false }],
     NOW,
   );

@@ -85,9 +85,7 @@ async function signIn() {
   const view = renderNow(<ProfileList env={home.env} />);
   await waitFor(() => find(view.root, "List").props.isLoading === false, "profiles to load");
   const item = find(view.root, "List.Item", (p) => p.title === "dev");
-  await interact(() =>
-    (find(item, "Action", (p) => p.title === "Authenticate Profile").props.onAction as () => Promise<void>)(),
-  );
+  await interact(() => (find(item, "Action", (p) => p.title === "Sign in").props.onAction as () => Promise<void>)());
   await waitFor(() => recorded.toasts[0]?.style !== "animated", "the sign-in to finish");
   return recorded.toasts[0];
 }
@@ -96,7 +94,12 @@ describe("Authenticate Profile → token mirrors", () => {
   it("a completed sign-in is mirrored at once", async () => {
     const token = await fakeLogin();
     const toast = await signIn();
-    expect([toast.style, toast.title, toast.message]).toEqual(["success", "Signed in to corp", undefined]);
+    expect([toast.style, toast.title, toast.message]).toEqual([
+      "success",
+      "Signed in to corp",
+      "Tunnels using it reconnect by themselves",
+    ]);
+    expect(toast.transitions).toEqual(["animated", "success"]);
     expect(await localAccessToken()).toBe(token.accessToken);
     expect(JSON.parse(keychain.items().dev).accessToken).toBe(token.accessToken);
   });

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { recorded, resetRaycast, setPreferences } from "../raycast/api";
-import { backgroundCheck, backgroundSubtitle } from "../../src/commands/refresh/background-check";
+import { LaunchType, LocalStorage, environment, recorded, resetRaycast, setPreferences } from "../raycast/api";
+import { backgroundCheck, backgroundSubtitle, handRunSummary } from "../../src/commands/refresh/background-check";
 import { readSettings } from "../../src/commands/settings";
 import { loadAwsConfig } from "../../src/lib/aws";
 import { saveTunnel } from "../../src/lib/tunnels/store";
@@ -111,10 +111,37 @@ describe("Refresh Tokens (background)", () => {
     expect(backgroundSubtitle(check)).toBe("1 SSO session needs sign-in");
   });
 
-  it("the entry point updates its subtitle and nudges the menu bar", async () => {
+  it("in the background the entry point updates its subtitle and nudges the menu bar, and says nothing", async () => {
+    environment.launchType = LaunchType.Background;
     await useTunnel();
     await withProcessEnv(home.env, () => RefreshTokens());
     expect(recorded.metadata).toEqual([{ subtitle: "1 SSO session needs sign-in" }]);
     expect(recorded.launches).toEqual([{ name: "tunnel-status", type: "background" }]);
+    expect(recorded.huds).toEqual([]);
+    expect(recorded.toasts).toEqual([]);
+    expect(await LocalStorage.getItem("ran.v1.refresh-tokens")).toBeTruthy(); // the first-run hint can go
+  });
+
+  it("run by hand it says what it did in a HUD", async () => {
+    environment.launchType = LaunchType.UserInitiated;
+    await useTunnel();
+    await withProcessEnv(home.env, () => RefreshTokens());
+    expect(recorded.huds).toEqual(["1 SSO session checked · 1 needs sign-in"]);
+  });
+
+  it("the HUD counts sessions checked, refreshed and needing a sign-in", () => {
+    const session = (state: string, refreshed = false) => ({ state, refreshed }) as never;
+    const check = {
+      ran: true as const,
+      tunnels: 2,
+      sessions: [session("valid", true), session("valid"), session("expired")],
+    };
+    expect(handRunSummary(check)).toBe("3 SSO sessions checked · 1 refreshed · 1 needs sign-in");
+    expect(handRunSummary({ ...check, sessions: [session("valid")] })).toBe("1 SSO session checked · all valid");
+    expect(handRunSummary({ ...check, sessions: [] })).toBe("No saved tunnel uses an SSO session: nothing to refresh");
+    expect(handRunSummary({ ran: false, reason: "auto-refresh off" })).toMatch(/refresh is off/);
+    expect(handRunSummary({ ...check, sessions: [session("valid")] }, { note: "Keychain copy paused" })).toBe(
+      "1 SSO session checked · all valid · Keychain copy paused",
+    );
   });
 });

@@ -1,37 +1,71 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
-import type { ReactTestRenderer } from "react-test-renderer";
+// Connect Tunnel: sections by state, polling, the primary action per state, details, helpers and empty states.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ReactElement } from "react";
-import { LaunchType, recorded, resetRaycast, setConfirmAnswer } from "../raycast/api";
+import { LaunchType, LocalStorage, recorded, resetRaycast, setConfirmAnswer } from "../raycast/api";
 import { find, findAll, interact, render, renderNow, unmount, waitFor } from "../raycast/render";
 import { TunnelList } from "../../src/commands/tunnels/TunnelList";
 import ConnectTunnel from "../../src/connect-tunnel";
+import { initialState, logPath, nextState, readState, writeState, type TunnelState } from "../../src/lib/tunnels/state";
 import { loadTunnels, saveTunnel } from "../../src/lib/tunnels/store";
-import { stopTunnel } from "../../src/lib/tunnels/supervisor";
 import { makeHome, withProcessEnv, type TestHome } from "./fixtures";
+import { actionsOf, itemOf, listHelpers, run, sections } from "./tunnel-list-helpers";
+import { cliLogin, corpCacheFile } from "./mirror-helpers";
 
 let home: TestHome;
 let env: Record<string, string>;
+const workers: ChildProcess[] = [];
 
-beforeEach(() => {
+beforeEach(async () => {
   resetRaycast();
   home = makeHome();
   env = home.env;
+  // The background commands have run: no first-run hint unless a test wants it.
+  await LocalStorage.setItem("ran.v1.refresh-tokens", "x");
+  await LocalStorage.setItem("ran.v1.tunnel-status", "x");
 });
-afterEach(() => home.cleanup());
+afterEach(async () => {
+  for (const w of workers.splice(0)) {
+    w.kill("SIGKILL");
+    await new Promise((r) => (w.exitCode !== null || w.signalCode ? r(undefined) : w.once("exit", r)));
+  }
+  home.cleanup();
+});
 
-async function renderList() {
-  const view = await render(<TunnelList env={env} />);
-  await waitFor(() => find(view.root, "List").props.isLoading === false, "tunnels to load");
-  return view;
+const { renderList } = listHelpers(() => env);
+
+/** A running worker as the process listing sees it: alive, its command line naming the tunnel. */
+async function liveWorker(id: string): Promise<number> {
+  const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)", "tunnel", "run", id], {
+    stdio: "ignore",
+  });
+  workers.push(child);
+  await new Promise((r) => child.once("spawn", r));
+  return child.pid!;
 }
 
-/** Renders an Action.Push target the way Raycast would after the user picks the action. */
-async function push(action: { props: Record<string, unknown> }) {
-  const form = await render(action.props.target as ReactElement);
-  await waitFor(() => find(form.root, "Form").props.isLoading === false, "profiles to load");
-  return form;
+async function tunnelIn(status: TunnelState["status"] | undefined, name: string, extra: Partial<TunnelState> = {}) {
+  const t = await saveTunnel(env, {
+    id: `t-${name}`,
+    name,
+    profile: "dev",
+    target: "i-0123abcd",
+    remotePort: 5432,
+    localPort: 15000 + name.length * 7 + name.charCodeAt(0),
+  });
+  if (status) {
+    const live = !["stopped"].includes(status);
+    const now = new Date();
+    writeState(
+      env,
+      nextState(
+        initialState(t.id, now, { name }),
+        { status, ...(live ? { pid: await liveWorker(t.id) } : {}), ...extra },
+        now,
+      ),
+    );
+  }
+  return t;
 }
 
 describe("Connect Tunnel", () => {
@@ -45,146 +79,183 @@ describe("Connect Tunnel", () => {
     });
   });
 
-  it("shows 'No tunnels yet' with a ⌘N Create Tunnel action once loaded", async () => {
-    const view = renderNow(<TunnelList env={env} />);
-    expect(find(view.root, "List").props.isLoading).toBe(true);
-    expect(findAll(view.root, "List.EmptyView")).toHaveLength(0); // no flicker while loading
-    await waitFor(() => find(view.root, "List").props.isLoading === false);
-    const empty = find(view.root, "List.EmptyView");
-    expect(empty.props.title).toBe("No tunnels yet");
-    const create = find(empty, "Action.Push");
-    expect(create.props.title).toBe("Create Tunnel");
-    expect(create.props.shortcut).toEqual({ modifiers: ["cmd"], key: "n" });
+  it("groups tunnels by state, sorted by name, each with its tag and the reason it stopped or failed", async () => {
+    await tunnelIn("connected", "web", { localAddress: "127.0.0.1:8080" });
+    await tunnelIn("connected", "api");
+    await tunnelIn("auth-required", "db", { lastError: "Sign-in needed: the SSO session has ended" });
+    await tunnelIn("reconnecting", "cache", { lastError: "connection to Session Manager lost; resuming" });
+    await tunnelIn("stopped", "ssh", { lastError: "session ended (auto-reconnect is off)" });
+    await tunnelIn("error", "rds", {
+      lastError: "The instance could not connect to orders-db.cluster-abc.eu-west-1.rds.amazonaws.com:5432: refused",
+    });
+    await tunnelIn("stopped", "old");
+    await tunnelIn(undefined, "new");
+    const view = await renderList();
+    expect(sections(view)).toEqual([
+      ["Needs Sign-In", ["db"]],
+      ["Connected", ["api", "web"]],
+      ["Connecting", ["cache"]],
+      ["Failed", ["rds", "ssh"]],
+      ["Stopped", ["new", "old"]],
+    ]);
+    expect(itemOf(view, "ssh").props.accessories.slice(0, 2)).toEqual([
+      { text: "session ended (auto-reconnect is off)", tooltip: "session ended (auto-reconnect is off)" },
+      { tag: { value: "Ended", color: "Red" }, tooltip: "Connect to start it again" },
+    ]);
+    expect(itemOf(view, "rds").props.accessories[0].text).toBe(
+      "The instance could not connect to orders-db.cluster-abc.eu-…",
+    );
+    expect(itemOf(view, "old").props.accessories[0]).toEqual({
+      tag: { value: "Stopped", color: "SecondaryText" },
+      tooltip: "Connect to open the local port",
+    });
+    expect(itemOf(view, "web").props.accessories.at(-1)).toEqual({ text: "127.0.0.1:8080" });
   });
 
-  it("creates a tunnel through the form, then lists it", async () => {
+  it("the primary action follows the state: Sign in, Stop, Connect", async () => {
+    await tunnelIn("auth-required", "db");
+    await tunnelIn("connected", "web");
+    await tunnelIn("error", "rds");
+    await tunnelIn("stopped", "old");
     const view = await renderList();
-    const form = await push(find(view.root, "Action.Push", (p) => p.title === "Create Tunnel"));
-
-    // Only profiles usable for tunnels are offered; the first is preselected.
-    const profile = find(form.root, "Form.Dropdown", (p) => p.id === "profile");
-    expect(findAll(profile, "Form.Dropdown.Item").map((i) => i.props.value)).toEqual(["dev"]);
-    expect(profile.props.value).toBe("dev");
-    expect(find(form.root, "Form.TextField", (p) => p.id === "bindAddress").props.value).toBe("127.0.0.1");
-    expect(find(form.root, "Form.Checkbox", (p) => p.id === "autoReconnect").props.value).toBe(true);
-    const sessions = find(form.root, "Form.Dropdown", (p) => p.id === "sessions");
-    expect(sessions.props.value).toBe("1");
-    expect(findAll(sessions, "Form.Dropdown.Item").map((i) => i.props.value)).toEqual([
-      "1",
-      "2",
-      "3",
-      "4",
-      "5",
-      "6",
-      "7",
-      "8",
-    ]);
-
-    const type = async (id: string, value: string) =>
-      interact(() =>
-        (find(form.root, "Form.TextField", (p) => p.id === id).props.onChange as (v: string) => void)(value),
+    expect(actionsOf(view, "db").slice(0, 2)).toEqual(["Sign in", "Stop Tunnel"]);
+    expect(actionsOf(view, "web")[0]).toBe("Stop Tunnel");
+    expect(actionsOf(view, "rds")[0]).toBe("Stop Tunnel"); // its worker still runs and retries
+    expect(actionsOf(view, "old")[0]).toBe("Connect Tunnel");
+    for (const name of ["db", "web", "rds", "old"]) {
+      expect(actionsOf(view, name)).toEqual(
+        expect.arrayContaining(["Show Details", "Delete Tunnel", "Stop All Tunnels", "Refresh"]),
       );
-    await type("name", "Orders DB");
-    await type("target", "i-0123456789abcdef0");
-    await type("remoteHost", "orders.internal");
-    await type("remotePort", "5432");
-    await type("localPort", "15432");
-    await interact(() =>
-      (find(form.root, "Form.Dropdown", (p) => p.id === "sessions").props.onChange as (v: string) => void)("4"),
-    );
-    await interact(() => (find(form.root, "Action.SubmitForm").props.onSubmit as () => Promise<void>)());
-
-    expect(recorded.toasts.map((t) => [t.style, t.title])).toEqual([["success", "Tunnel saved"]]);
-    expect(recorded.pops).toBe(1);
-    const { tunnels } = await loadTunnels(env);
-    expect(tunnels).toEqual([
-      expect.objectContaining({
-        name: "Orders DB",
-        profile: "dev",
-        target: "i-0123456789abcdef0",
-        remoteHost: "orders.internal",
-        remotePort: 5432,
-        localPort: 15432,
-        bindAddress: "127.0.0.1",
-        autoReconnect: true,
-        sessions: 4,
-      }),
-    ]);
-
-    // onSaved reloads the list underneath.
-    await waitFor(() => findAll(view.root, "List.Item").length === 1, "the saved tunnel to be listed");
-    const item = find(view.root, "List.Item");
-    expect(item.props.title).toBe("Orders DB");
-    expect(item.props.subtitle).toBe("i-0123456789abcdef0 → orders.internal:5432");
-    expect(item.props.accessories).toEqual([{ tag: "dev" }, { text: "127.0.0.1:15432" }]);
-    expect(findAll(view.root, "List.EmptyView")).toHaveLength(0);
+    }
   });
 
-  it("shows field errors and saves nothing when the form is invalid", async () => {
+  it("keeps polling while open: a drop to sign-in-needed shows within about 2 s", async () => {
+    await tunnelIn("connected", "db");
+    const view = await renderList({ pollMs: undefined });
+    expect(sections(view)).toEqual([["Connected", ["db"]]]);
+    const state = readState(env, "t-db")!;
+    const changedAt = Date.now();
+    writeState(
+      env,
+      nextState(state, { status: "auth-required", lastError: "Sign-in needed: token expired" }, new Date()),
+    );
+    await waitFor(() => sections(view)[0]?.[0] === "Needs Sign-In", "the poll to show it", 4000);
+    expect(Date.now() - changedAt).toBeLessThan(3500);
+  });
+
+  it("Show Details shows route, addresses, session, traffic, sign-in and the last log lines", async () => {
+    cliLogin(await corpCacheFile(home));
+    await tunnelIn("connected", "db", {
+      sessionId: "dev-0123456789abcdef0",
+      localAddress: "127.0.0.1:15432",
+      bytesIn: 2048,
+      bytesOut: 512,
+      connections: 3,
+      activeConnections: 1,
+      sessions: [
+        {
+          slot: 1,
+          status: "connected",
+          sessionId: "s1",
+          activeConnections: 1,
+          connections: 2,
+          bytesIn: 2048,
+          bytesOut: 512,
+        },
+        {
+          slot: 2,
+          status: "waiting",
+          activeConnections: 0,
+          connections: 1,
+          bytesIn: 0,
+          bytesOut: 0,
+          lastError: "ThrottlingException",
+        },
+      ],
+    });
+    mkdirSync(join(env.STORMTUNNEL_HOME, "logs"), { recursive: true });
+    writeFileSync(logPath(env, "t-db"), "2026-01-01T00:00:00Z starting\n2026-01-01T00:00:01Z connected\n");
+    const view = await renderList();
+    expect(find(view.root, "List").props.isShowingDetail).toBe(false);
+    await interact(() => run(view, "db", "Show Details")());
+    expect(find(view.root, "List").props.isShowingDetail).toBe(true);
+    await waitFor(() => !find(itemOf(view, "db"), "List.Item.Detail").props.isLoading, "the log");
+    const detail = find(itemOf(view, "db"), "List.Item.Detail");
+    const labels = Object.fromEntries(
+      findAll(detail, "List.Item.Detail.Metadata.Label").map((l) => [l.props.title, l.props.text]),
+    );
+    expect(labels).toMatchObject({
+      Route: "i-0123abcd:5432",
+      "Local Address": "127.0.0.1:15432",
+      Profile: "dev",
+      "Session ID": "dev-0123456789abcdef0",
+      "Bytes In / Out": "2.0 KB / 512 B",
+      "Open Connections": "1 (3 in total)",
+      "Sign-In": "renews automatically",
+      "Session 1": "connected · 1 open · 2.0 KB / 512 B",
+      "Session 2": "waiting · 0 open · 0 B / 0 B · ThrottlingException",
+    });
+    expect(labels["Token Valid Until"]).toBeTruthy();
+    expect(detail.props.markdown).toContain("2026-01-01T00:00:01Z connected");
+    expect(actionsOf(view, "db")).toContain("Hide Details");
+  });
+
+  it("copies a connection string for well-known ports and opens web ports in the browser", async () => {
+    await saveTunnel(env, { name: "pg", profile: "dev", target: "i-0123abcd", remotePort: 5432, localPort: 15432 });
+    await saveTunnel(env, { name: "web", profile: "dev", target: "i-0123abcd", remotePort: 8080, localPort: 18080 });
+    await saveTunnel(env, { name: "ssh", profile: "dev", target: "i-0123abcd", remotePort: 22, localPort: 2222 });
+    const view = await renderList();
+    const copies = (name: string) =>
+      Object.fromEntries(
+        findAll(itemOf(view, name), "Action.CopyToClipboard").map((a) => [a.props.title, a.props.content]),
+      );
+    expect(copies("pg")).toEqual({
+      "Copy Local Address": "127.0.0.1:15432",
+      "Copy PostgreSQL URL": "postgresql://127.0.0.1:15432/",
+    });
+    expect(copies("ssh")).toEqual({ "Copy Local Address": "127.0.0.1:2222" });
+    expect(find(itemOf(view, "web"), "Action.OpenInBrowser").props.url).toBe("http://127.0.0.1:18080/");
+    expect(findAll(itemOf(view, "pg"), "Action.OpenInBrowser")).toHaveLength(0);
+    expect(find(itemOf(view, "pg"), "Action.Open", (p) => p.title === "Open Log").props.target).toBe(
+      logPath(env, (await loadTunnels(env)).tunnels.find((t) => t.name === "pg")!.id),
+    );
+  });
+
+  it("Create Quicklink connects that tunnel by name through the command's argument", async () => {
     await saveTunnel(env, {
-      name: "Taken",
+      name: "Orders DB",
       profile: "dev",
       target: "i-0123abcd",
-      remotePort: 22,
-      localPort: 2222,
+      remotePort: 5432,
+      localPort: 15432,
     });
     const view = await renderList();
-    const form = await push(find(view.root, "Action.Push", (p) => p.title === "Create Tunnel"));
-    const onChange = (id: string) =>
-      find(form.root, "Form.TextField", (p) => p.id === id).props.onChange as (v: string) => void;
-    await interact(() => onChange("name")("taken"));
-    await interact(() => onChange("target")("i-nope"));
-    await interact(() => onChange("remotePort")("70000"));
-    await interact(() => onChange("bindAddress")("localhost"));
-    await interact(() => (find(form.root, "Action.SubmitForm").props.onSubmit as () => Promise<void>)());
-
-    const errorOf = (id: string) => find(form.root, "Form.TextField", (p) => p.id === id).props.error;
-    expect(errorOf("name")).toBe('A tunnel named "taken" already exists');
-    expect(errorOf("target")).toMatch(/i- or mi- followed by 8 or 17 hex digits/);
-    expect(errorOf("remotePort")).toBe("Remote port must be a whole number from 1 to 65535");
-    expect(errorOf("localPort")).toBe("Local port is required");
-    expect(errorOf("bindAddress")).toMatch(/must be an IP address/);
-    expect(recorded.toasts.map((t) => t.title)).toEqual(["Check the highlighted fields"]);
-    expect(recorded.pops).toBe(0);
-    expect((await loadTunnels(env)).tunnels).toHaveLength(1);
-
-    // Editing a field clears its error.
-    await interact(() => onChange("target")("i-0123abcd"));
-    expect(errorOf("target")).toBeUndefined();
+    const quicklink = find(itemOf(view, "Orders DB"), "Action.CreateQuicklink").props.quicklink as {
+      name: string;
+      link: string;
+    };
+    expect(quicklink.name).toBe("Connect Orders DB");
+    const url = new URL(quicklink.link);
+    expect(`${url.protocol}//${url.host}${url.pathname}`).toBe(
+      "raycast://extensions/stormtunnel/stormtunnel/connect-tunnel",
+    );
+    expect(JSON.parse(url.searchParams.get("arguments")!)).toEqual({ tunnel: "Orders DB" });
   });
 
-  it("edits a tunnel in place, keeping its id", async () => {
-    const saved = await saveTunnel(env, {
-      name: "Web",
-      profile: "dev",
-      target: "i-0123abcd",
-      remotePort: 80,
-      localPort: 8080,
-    });
-    const view = await renderList();
-    const form = await push(find(view.root, "Action.Push", (p) => p.title === "Edit Tunnel"));
-    expect(find(form.root, "Form.TextField", (p) => p.id === "localPort").props.value).toBe("8080");
-    expect(find(form.root, "Form.Dropdown", (p) => p.id === "sessions").props.value).toBe("1");
-    await interact(() =>
-      (find(form.root, "Form.TextField", (p) => p.id === "localPort").props.onChange as (v: string) => void)("9090"),
-    );
-    await interact(() => (find(form.root, "Action.SubmitForm").props.onSubmit as () => Promise<void>)());
-    expect((await loadTunnels(env)).tunnels).toEqual([{ ...saved, localPort: 9090 }]);
-    expect(recorded.toasts[0].title).toBe("Tunnel updated");
+  it("the name argument of an unknown tunnel says so instead of doing nothing", async () => {
+    await renderList({ connectName: "nope" });
+    await waitFor(() => recorded.toasts.length === 1, "the toast");
+    expect(recorded.toasts[0]).toMatchObject({ style: "failure", title: 'No tunnel named "nope"' });
   });
 
   it("deletes a tunnel after confirmation only", async () => {
     await saveTunnel(env, { name: "Web", profile: "dev", target: "i-0123abcd", remotePort: 80, localPort: 8080 });
     const view = await renderList();
-    const del = () =>
-      find(view.root, "Action", (p) => p.title === "Delete Tunnel").props.onAction as () => Promise<void>;
-
     setConfirmAnswer(false);
-    await interact(() => del()());
+    await interact(() => run(view, "Web", "Delete Tunnel")());
     expect((await loadTunnels(env)).tunnels).toHaveLength(1);
-
     setConfirmAnswer(true);
-    await interact(() => del()());
+    await interact(() => run(view, "Web", "Delete Tunnel")());
     expect(recorded.alerts).toHaveLength(2);
     expect((await loadTunnels(env)).tunnels).toHaveLength(0);
     await waitFor(() => findAll(view.root, "List.EmptyView").length === 1, "the empty view");
@@ -202,81 +273,61 @@ describe("Connect Tunnel", () => {
     expect(problem.props.title).toMatch(/could not be read/);
   });
 
-  it("explains when no profile can open tunnels", async () => {
-    writeFileSync(
-      join(env.HOME, ".aws", "config"),
-      "[profile static]\naws_access_key_id = x\naws_secret_access_key = y\n",
-    );
-    const view = await renderList();
-    const form = await push(find(view.root, "Action.Push", (p) => p.title === "Create Tunnel"));
-    expect(find(form.root, "Form.Description", (p) => p.title === "Profiles").props.text).toMatch(
-      /No profile in .* can open tunnels/,
-    );
-  });
-
-  describe("connecting (fake worker)", () => {
-    const FAKE_WORKER = join(__dirname, "..", "tunnels", "fixtures", "fake-worker.js");
-    let port: number;
-
-    beforeEach(async () => {
-      env.STORMTUNNEL_WORKER_COMMAND = JSON.stringify([process.execPath, FAKE_WORKER]);
-      port = await freePort();
-      await saveTunnel(env, {
-        id: "t-web",
-        name: "Web",
-        profile: "dev",
-        target: "i-0123abcd",
-        remotePort: 80,
-        localPort: port,
-      });
-    });
-    afterEach(async () => {
-      await stopTunnel("t-web", { env }).catch(() => undefined);
+  describe("empty states", () => {
+    it("no tunnels yet: ⌘N Create Tunnel, no flicker while loading", async () => {
+      const view = renderNow(<TunnelList env={env} />);
+      expect(find(view.root, "List").props.isLoading).toBe(true);
+      expect(findAll(view.root, "List.EmptyView")).toHaveLength(0);
+      await waitFor(() => find(view.root, "List").props.isLoading === false);
+      const empty = find(view.root, "List.EmptyView");
+      expect(empty.props.title).toBe("No tunnels yet");
+      expect(empty.props.description).not.toMatch(/Open .* once/);
+      const create = find(empty, "Action.Push");
+      expect(create.props.title).toBe("Create Tunnel");
+      expect(create.props.shortcut).toEqual({ common: "New" });
     });
 
-    it("connects with a detached worker, shows Connected, then stops it", async () => {
+    it("first run: says Refresh Tokens and Tunnel Status must be opened once, and opens them", async () => {
+      await LocalStorage.clear();
+      await LocalStorage.setItem("ran.v1.refresh-tokens", "x");
       const view = await renderList();
-      await interact(() => actionOf(view, "Connect Tunnel")());
-      const toast = recorded.toasts[0];
-      expect([toast.style, toast.title, toast.message]).toEqual(["success", "Connected Web", `127.0.0.1:${port}`]);
-      expect(recorded.launches).toEqual([{ name: "tunnel-status", type: "background" }]);
-      await waitFor(() => findAll(view.root, "Action").some((a) => a.props.title === "Stop Tunnel"), "Stop Tunnel");
-      expect(find(view.root, "List.Item").props.accessories[0]).toMatchObject({ tag: { value: "Connected" } });
-
-      await interact(() => actionOf(view, "Stop Tunnel")());
-      expect(recorded.toasts[1].title).toBe("Stopped Web");
-      await waitFor(() => findAll(view.root, "Action").some((a) => a.props.title === "Connect Tunnel"), "Connect");
+      const empty = find(view.root, "List.EmptyView");
+      expect(empty.props.description).toMatch(/Open Tunnel Status once/);
+      await interact(() =>
+        (find(empty, "Action", (p) => p.title === "Open Tunnel Status").props.onAction as () => Promise<void>)(),
+      );
+      expect(recorded.launches).toEqual([{ name: "tunnel-status", type: "userInitiated" }]);
     });
 
-    it("reports a busy local port instead of starting", async () => {
-      const blocker = createServer().listen(port, "127.0.0.1");
-      await new Promise((resolve) => blocker.once("listening", resolve));
-      try {
-        const view = await renderList();
-        await interact(() => actionOf(view, "Connect Tunnel")());
-        expect(recorded.toasts[0]).toMatchObject({ style: "failure", title: "Could not connect Web" });
-        expect(recorded.toasts[0].message).toMatch(new RegExp(String(port)));
-      } finally {
-        blocker.close();
-      }
+    it("first run with tunnels: a Get Started row that can be hidden", async () => {
+      await LocalStorage.clear();
+      await saveTunnel(env, { name: "Web", profile: "dev", target: "i-0123abcd", remotePort: 80, localPort: 8080 });
+      const view = await renderList();
+      const hint = find(view.root, "List.Item", (p) => p.id === "first-run");
+      expect(hint.props.title).toBe("Open Refresh Tokens and Tunnel Status once");
+      await interact(() =>
+        (find(hint, "Action", (p) => p.title === "Hide This Hint").props.onAction as () => Promise<void>)(),
+      );
+      await waitFor(() => findAll(view.root, "List.Item").every((i) => i.props.id !== "first-run"), "the hint to go");
     });
 
-    it("connects the tunnel named in the launch context (the menu bar's Connect)", async () => {
-      const view = await render(<TunnelList env={env} connectOnOpen="t-web" />);
-      await waitFor(() => recorded.toasts.some((t) => t.style === "success"), "the connection");
-      expect(find(view.root, "List").props.selectedItemId).toBe("t-web");
-      await waitFor(() => findAll(view.root, "Action").some((a) => a.props.title === "Stop Tunnel"), "Stop Tunnel");
+    it("no AWS config: how to create one, with the SSO snippet", async () => {
+      rmSync(join(env.HOME, ".aws", "config"));
+      const view = await renderList();
+      const empty = find(view.root, "List.EmptyView");
+      expect(empty.props.title).toBe("No AWS config yet");
+      expect(empty.props.description).toContain("aws configure sso");
+      const snippet = find(empty, "Action.CopyToClipboard", (p) => p.title === "Copy SSO Config Snippet");
+      expect(snippet.props.content).toMatch(/^\[sso-session my-sso\]\nsso_start_url = /);
+    });
+
+    it("no SSO profile: says what is missing", async () => {
+      home.writeAwsConfig("[profile static]\naws_access_key_id = x\naws_secret_access_key = y\n");
+      const view = await renderList();
+      const empty = find(view.root, "List.EmptyView");
+      expect(empty.props.title).toBe("No SSO profile can open tunnels");
+      expect(empty.props.description).toContain("[sso-session]");
+      expect(find(empty, "Action.Open").props.target).toBe(join(env.HOME, ".aws", "config"));
     });
   });
 });
-
-const actionOf = (view: ReactTestRenderer, title: string) =>
-  find(view.root, "Action", (p) => p.title === title).props.onAction as () => Promise<void>;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -1,31 +1,13 @@
 // The real worker against the emulator: sign-in from the token cache, StartSession, listener after the handshake,
 // data through the tunnel, status, clean SIGTERM with TerminateSession.
-import { createConnection } from "node:net";
 import { readFileSync } from "node:fs";
 import { stopTunnel } from "../../src/lib/tunnels/supervisor";
 import { readState } from "../../src/lib/tunnels/state";
 import { logPath } from "../../src/lib/tunnels/state";
 import { commandLine, isWorkerAlive } from "../../src/lib/tunnels/supervisor/liveness";
 import { createWorld, workerBundle, type World } from "./harness";
+import { echoOnce } from "./traffic";
 import { WORKER_NODE_FLAGS } from "../../src/lib/tunnels/supervisor/worker-command";
-
-function echoOnce(port: number, data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let got = 0;
-    const s = createConnection(port, "127.0.0.1", () => s.write(data));
-    s.on("data", (d) => {
-      chunks.push(d);
-      got += d.length;
-      if (got >= data.length) {
-        s.destroy();
-        resolve(Buffer.concat(chunks));
-      }
-    });
-    s.on("error", reject);
-    s.on("close", () => got < data.length && reject(new Error(`closed after ${got} bytes`)));
-  });
-}
 
 describe("tunnel worker end to end", () => {
   let w: World;

@@ -71,3 +71,22 @@ export function httpDownload(port: number, n: number): Promise<{ hash: string; e
     }).on("error", reject);
   });
 }
+
+/** Writes `data` once and resolves with what the echo server sent back. */
+export function echoOnce(port: number, data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const s = createConnection(port, "127.0.0.1", () => s.write(data));
+    s.on("data", (d) => {
+      chunks.push(d);
+      got += d.length;
+      if (got >= data.length) {
+        s.destroy();
+        resolve(Buffer.concat(chunks));
+      }
+    });
+    s.on("error", reject);
+    s.on("close", () => got < data.length && reject(new Error(`closed after ${got} bytes`)));
+  });
+}

@@ -72,3 +72,32 @@ export function find(
   if (found.length !== 1) throw new Error(`expected one ${name}, found ${found.length}`);
   return found[0];
 }
+
+/** Form items that carry a value Raycast submits (by their `id`). */
+const FORM_ITEMS = [
+  "Form.TextField",
+  "Form.PasswordField",
+  "Form.TextArea",
+  "Form.Checkbox",
+  "Form.DatePicker",
+  "Form.Dropdown",
+  "Form.TagPicker",
+  "Form.FilePicker",
+];
+
+/** The values Raycast would hand to onSubmit: every rendered form item's value, by id. */
+export function formValues(root: ReactTestInstance): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const name of FORM_ITEMS) {
+    for (const item of findAll(root, name)) {
+      if (typeof item.props.id === "string") values[item.props.id] = item.props.value ?? item.props.defaultValue;
+    }
+  }
+  return values;
+}
+
+/** Presses an Action.SubmitForm (the only one, or the one with this title) with the form's current values. */
+export async function submitForm(root: ReactTestInstance, title?: string): Promise<void> {
+  const action = find(root, "Action.SubmitForm", (p) => title === undefined || p.title === title);
+  await interact(() => (action.props.onSubmit as (values: Record<string, unknown>) => unknown)(formValues(root)));
+}

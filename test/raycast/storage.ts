@@ -30,6 +30,9 @@ export class Cache {
     const ns = options.namespace ?? "";
     if (!cacheStores.has(ns)) cacheStores.set(ns, new Map());
     this.store = cacheStores.get(ns)!;
+    // Raycast's methods work detached (@raycast/utils passes `cache.subscribe` to useSyncExternalStore).
+    for (const m of ["get", "has", "set", "remove", "clear", "subscribe"] as const)
+      this[m] = this[m].bind(this) as never;
   }
   get(key: string): string | undefined {
     return this.store.get(key);

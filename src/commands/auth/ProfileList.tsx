@@ -1,26 +1,25 @@
-// The Authenticate Profile view: SSO profiles by session, with their token state and a sign-in action.
-import {
-  Action,
-  ActionPanel,
-  Clipboard,
-  Color,
-  Icon,
-  List,
-  Toast,
-  open,
-  openExtensionPreferences,
-  showToast,
-} from "@raycast/api";
+// The Authenticate Profile view: SSO profiles by session, with their token state, how long it lasts and whether it
+// renews by itself; Sign In, Refresh Now, Sign Out and Cancel Sign-In act on the whole SSO session.
+import { Action, ActionPanel, Color, Icon, Keyboard, List, openExtensionPreferences } from "@raycast/api";
+import { useState } from "react";
 import { loadAwsConfig } from "../../lib/aws";
 import type { Env } from "../../lib/home";
+import { isLiveLogin, readLoginProgress } from "../../lib/sso/login/state";
 import { tokenStatusForProfiles } from "../../lib/sso/session-status";
-import { syncMirrors } from "../mirrors/sync-mirrors";
 import { readSettings } from "../settings";
 import { useLoad } from "../use-load";
+import { useUnmountSignal } from "../use-unmount-signal";
 import { ConfigProblemsSection } from "./ConfigProblems";
-import { followLogin } from "./follow-login";
-import { startLoginWorker } from "./login-worker";
-import { profileSections, stateLabel, type ProfileRow, type SessionSection } from "./profile-rows";
+import {
+  profileSections,
+  renewalNote,
+  stateLabel,
+  timeLeft,
+  type ProfileRow,
+  type SessionSection,
+} from "./profile-rows";
+import { refreshNow, signOut } from "./session-actions";
+import { cancelSignIn, signIn } from "./sign-in";
 
 const STATE_COLORS: Record<string, Color> = {
   valid: Color.Green,
@@ -33,69 +32,118 @@ const STATE_COLORS: Record<string, Color> = {
 
 export interface ProfileListProps {
   env?: Env;
-  /** Preselected profile, e.g. from the menu bar's "Sign in to …". */
+  /** Preselected profile, e.g. from the menu bar's "Authenticate Profile…". */
   initialProfile?: string;
 }
 
-export function ProfileList({ env = process.env, initialProfile }: ProfileListProps) {
+async function loadProfiles(env: Env) {
   const settings = readSettings();
-  const data = useLoad(async () => {
-    const config = await loadAwsConfig({ env, override: settings.awsConfigFile });
-    const statuses = await tokenStatusForProfiles(config, env, Date.now(), settings);
-    return { config, sections: profileSections(config, statuses) };
-  });
-  const sections = data.data?.sections ?? [];
+  const now = Date.now();
+  const config = await loadAwsConfig({ env, override: settings.awsConfigFile });
+  const statuses = await tokenStatusForProfiles(config, env, now, settings);
+  const sections = profileSections(config, statuses);
+  // Sessions with a login running now (in any process): they offer Cancel Sign-In.
+  const signingIn = new Set<string>();
+  await Promise.all(
+    sections.map(async (s) => {
+      if (isLiveLogin(await readLoginProgress(env, s.group))) signingIn.add(s.tokenCacheKey);
+    }),
+  );
+  return { config, sections, signingIn, now };
+}
 
-  async function signIn(row: ProfileRow, section: SessionSection) {
-    const since = Date.now();
-    // Spawn before any await on UI: a toast or HUD can start this command's teardown (raycast.md §6.5 rule 2).
-    const started = startLoginWorker(row.profile, env, settings);
-    const toast = await showToast({ style: Toast.Style.Animated, title: `Signing in to ${section.title}…` });
+export function ProfileList({ env = process.env, initialProfile }: ProfileListProps) {
+  const data = useLoad(() => loadProfiles(env));
+  const signal = useUnmountSignal();
+  const [working, setWorking] = useState(false);
+  const sections = data.data?.sections ?? [];
+  const configPath = data.data?.config.path;
+
+  async function act(fn: () => Promise<unknown>) {
+    setWorking(true);
     try {
-      await started;
-    } catch (e) {
-      toast.style = Toast.Style.Failure;
-      toast.title = "Could not start the sign-in";
-      toast.message = (e as Error).message;
-      return;
-    }
-    const final = await followLogin(env, section, {
-      since,
-      onProgress: (p) => {
-        if (p.status === "waiting-for-device-code" && p.userCode) {
-          toast.message = `Enter code ${p.userCode} in the browser`;
-          toast.primaryAction = { title: "Copy Code", onAction: () => Clipboard.copy(p.userCode ?? "") };
-        } else if (p.status === "waiting-for-browser") {
-          toast.message = p.browserError ?? "Finish signing in in your browser";
-          if (p.authorizeUrl) {
-            const url = p.authorizeUrl;
-            toast.primaryAction = { title: "Open Sign-In Page", onAction: () => open(url) };
-          }
-        }
-      },
-    });
-    if (final?.status === "succeeded") {
-      // The new token is on disk: copy it to the mirrors now rather than at the next background run.
-      const mirrors = await syncMirrors(env, settings);
-      toast.style = Toast.Style.Success;
-      toast.title = `Signed in to ${section.title}`;
-      toast.message = mirrors.note;
+      await fn();
+    } finally {
+      setWorking(false);
       data.reload();
-    } else {
-      toast.style = Toast.Style.Failure;
-      toast.title = final?.status === "cancelled" ? "Sign-in cancelled" : "Sign-in failed";
-      toast.message = final?.error ?? (final ? undefined : "No answer from the sign-in page in time");
     }
   }
 
+  function actions(row: ProfileRow, section: SessionSection) {
+    const settings = readSettings();
+    const signingIn = data.data?.signingIn.has(section.tokenCacheKey);
+    return (
+      <ActionPanel>
+        <ActionPanel.Section title={section.title}>
+          {row.status?.silentRefresh === "sign-in-to-enable" ? (
+            // The AWS CLI's token has no refresh token; StormTunnel's own sign-in gets one.
+            <Action
+              title="Sign in with StormTunnel to Refresh Automatically"
+              icon={Icon.ArrowClockwise}
+              onAction={() => act(() => signIn(row.profile, env, settings, { signal, onProgress: data.reload }))}
+            />
+          ) : null}
+          <Action
+            title="Sign in"
+            icon={Icon.Key}
+            onAction={() => act(() => signIn(row.profile, env, settings, { signal, onProgress: data.reload }))}
+          />
+          {signingIn ? (
+            <Action
+              title="Cancel Sign-In"
+              icon={Icon.XMarkCircle}
+              shortcut={{ modifiers: ["ctrl"], key: "x" }}
+              onAction={() => act(() => cancelSignIn(env, section.group))}
+            />
+          ) : null}
+          <Action
+            title="Refresh Now"
+            icon={Icon.ArrowClockwise}
+            shortcut={Keyboard.Shortcut.Common.Refresh}
+            onAction={() => act(() => refreshNow(section.group, env, settings))}
+          />
+          <Action
+            title="Sign out"
+            icon={Icon.Logout}
+            style={Action.Style.Destructive}
+            shortcut={{ modifiers: ["ctrl", "shift"], key: "x" }}
+            onAction={() => act(() => signOut(section.group, env, settings))}
+          />
+        </ActionPanel.Section>
+        <ActionPanel.Section>
+          <Action.CopyToClipboard
+            title="Copy Profile Name"
+            content={row.profile}
+            shortcut={Keyboard.Shortcut.Common.CopyName}
+          />
+          <Action.CopyToClipboard title="Copy Login Command" content={`aws sso login --profile ${row.profile}`} />
+          {configPath ? (
+            <Action.Open
+              title="Open AWS Config"
+              icon={Icon.Document}
+              target={configPath}
+              shortcut={Keyboard.Shortcut.Common.Open}
+            />
+          ) : null}
+          <Action title="Open Extension Preferences" icon={Icon.Gear} onAction={openExtensionPreferences} />
+        </ActionPanel.Section>
+      </ActionPanel>
+    );
+  }
+
+  const now = data.data?.now ?? Date.now();
   return (
-    <List isLoading={data.isLoading} selectedItemId={initialProfile} searchBarPlaceholder="Search SSO profiles">
+    <List
+      isLoading={data.isLoading || working}
+      selectedItemId={initialProfile}
+      searchBarPlaceholder="Search SSO profiles"
+    >
       {!data.isLoading && sections.length === 0 ? (
         <List.EmptyView
           title={data.error ? "Could not read the AWS config" : "No SSO profiles"}
           description={
             data.error?.message ??
-            `${data.data?.config.problems[0]?.message ?? `No IAM Identity Center profiles in ${data.data?.config.path}.`} ${
+            `${data.data?.config.problems[0]?.message ?? `No IAM Identity Center profiles in ${configPath}.`} ${
               data.data?.config.problems[0]?.fix ?? "Run `aws configure sso` to add one."
             }`
           }
@@ -103,40 +151,54 @@ export function ProfileList({ env = process.env, initialProfile }: ProfileListPr
           actions={
             <ActionPanel>
               <Action title="Open Extension Preferences" icon={Icon.Gear} onAction={openExtensionPreferences} />
+              {configPath && data.data?.config.exists ? (
+                <Action.Open title="Open AWS Config" icon={Icon.Document} target={configPath} />
+              ) : null}
             </ActionPanel>
           }
         />
       ) : null}
       {sections.map((section) => (
         <List.Section key={section.startUrl + section.title} title={section.title} subtitle={section.startUrl}>
-          {section.rows.map((row) => (
-            <List.Item
-              key={row.profile}
-              id={row.profile}
-              title={row.profile}
-              subtitle={row.detail}
-              icon={Icon.Person}
-              accessories={[
-                {
-                  tag: {
-                    value: stateLabel(row.status),
-                    color: STATE_COLORS[row.status?.state ?? ""] ?? Color.SecondaryText,
+          {section.rows.map((row) => {
+            const status = row.status;
+            const signingIn = data.data?.signingIn.has(section.tokenCacheKey);
+            return (
+              <List.Item
+                key={row.profile}
+                id={row.profile}
+                title={row.profile}
+                subtitle={row.detail}
+                icon={Icon.Person}
+                accessories={[
+                  ...(status?.refreshable !== undefined
+                    ? [
+                        {
+                          icon: status.refreshable ? Icon.ArrowClockwise : Icon.Hourglass,
+                          tooltip: renewalNote(status),
+                        },
+                      ]
+                    : []),
+                  ...(status?.expiresAt !== undefined && status.state !== "signed-out"
+                    ? [
+                        {
+                          text: timeLeft(status, now),
+                          tooltip: `Access token valid until ${new Date(status.expiresAt).toLocaleString()}`,
+                        },
+                      ]
+                    : []),
+                  {
+                    tag: {
+                      value: signingIn ? "Signing In" : stateLabel(status),
+                      color: signingIn ? Color.Yellow : (STATE_COLORS[status?.state ?? ""] ?? Color.SecondaryText),
+                    },
+                    tooltip: status?.reason,
                   },
-                  tooltip: row.status?.reason,
-                },
-              ]}
-              actions={
-                <ActionPanel>
-                  <Action title="Authenticate Profile" icon={Icon.Key} onAction={() => signIn(row, section)} />
-                  <Action.CopyToClipboard
-                    title="Copy Login Command"
-                    content={`aws sso login --profile ${row.profile}`}
-                  />
-                  <Action title="Open Extension Preferences" icon={Icon.Gear} onAction={openExtensionPreferences} />
-                </ActionPanel>
-              }
-            />
-          ))}
+                ]}
+                actions={actions(row, section)}
+              />
+            );
+          })}
         </List.Section>
       ))}
       {data.data && sections.length > 0 ? (

@@ -7,15 +7,26 @@ import { settingsToEnv, type Settings } from "../../lib/settings";
 import { launchDetached } from "../../lib/tunnels/supervisor/launcher";
 import { raycastWorkerCommand } from "../worker-command";
 
-/** Returns the login worker's pid. The spawn happens synchronously, before the caller awaits any UI. */
-export function startLoginWorker(profile: string, env: Env, settings: Settings): Promise<number> {
-  const logs = join(stormtunnelHome(env), "logs");
-  mkdirSync(logs, { recursive: true, mode: 0o700 });
-  const file = `login-${profile.replace(/[^A-Za-z0-9._-]/g, "_")}`;
-  return launchDetached({
+export interface LoginWorker {
+  /** Resolves with the worker's pid once the launcher has started it. */
+  pid: Promise<number>;
+  /** Where the worker writes what it did (shown when it fails). */
+  logFile: string;
+}
+
+export function loginLogFile(env: Env, profile: string): string {
+  return join(stormtunnelHome(env), "logs", `login-${profile.replace(/[^A-Za-z0-9._-]/g, "_")}.log`);
+}
+
+/** The spawn happens synchronously, before the caller awaits any UI (raycast.md §6.5 rule 2). */
+export function startLoginWorker(profile: string, env: Env, settings: Settings): LoginWorker {
+  const logFile = loginLogFile(env, profile);
+  mkdirSync(join(stormtunnelHome(env), "logs"), { recursive: true, mode: 0o700 });
+  const pid = launchDetached({
     argv: [...raycastWorkerCommand(env), "login", profile],
     env: { ...env, ...settingsToEnv(settings) },
-    logFile: join(logs, `${file}.log`),
-    pidFile: join(logs, `${file}.pid`),
+    logFile,
+    pidFile: logFile.replace(/\.log$/, ".pid"),
   });
+  return { pid, logFile };
 }

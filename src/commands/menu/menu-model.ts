@@ -1,13 +1,18 @@
 // What the menu bar shows, as plain data: the component only maps it to MenuBarExtra (tested without Raycast).
+// Tunnel states read through the shared status vocabulary, so the menu and Connect Tunnel never disagree.
 import type { TunnelDefinition } from "../../lib/tunnels/definition";
 import type { TunnelState } from "../../lib/tunnels/state";
 import type { TokenState } from "../../lib/sso/refresh-policy";
 import { localAddress } from "../../lib/tunnels/route";
+import { groupTunnels, statusView, type StatusView, type Tone } from "../../lib/tunnels/status-vocabulary";
+import { countdown, profileNeedsSignIn, profileSignedIn } from "../profile-status";
+
+export type MenuTone = Tone;
 
 export interface MenuTunnel {
   definition: TunnelDefinition;
   /** Runtime state from the tunnel's worker; absent when it never ran. */
-  state?: Pick<TunnelState, "status" | "localAddress" | "lastError">;
+  state?: Pick<TunnelState, "status" | "localAddress" | "lastError"> & Partial<Pick<TunnelState, "login">>;
 }
 
 /** A profile's token situation (a subset of ProfileTokenStatus from src/lib/sso). */
@@ -17,17 +22,21 @@ export interface MenuProfileState {
   state?: TokenState;
   expiresAt?: number;
   reason?: string;
+  tunnelUsable?: boolean;
+  refreshable?: boolean;
+  signInBy?: number;
   /** A silent refresh can still renew the token (due, running, retrying an outage): expired, but no sign-in needed. */
   refreshPending?: boolean;
 }
-
-export type MenuTone = "ok" | "busy" | "warning" | "error" | "idle";
 
 export type MenuAction =
   | { kind: "connect"; tunnelId: string }
   | { kind: "stop"; tunnelId: string }
   | { kind: "stop-all" }
-  | { kind: "authenticate"; profile?: string }
+  /** Starts the login for this profile's SSO session right away (no view in between). */
+  | { kind: "sign-in"; profile: string }
+  /** Opens Authenticate Profile. */
+  | { kind: "authenticate" }
   | { kind: "open-tunnels" }
   | { kind: "preferences" };
 
@@ -39,6 +48,8 @@ export interface MenuItemModel {
   tone?: MenuTone;
   /** No action: a disabled, informational row. */
   action?: MenuAction;
+  /** Shown instead while ⌥ is held (e.g. Stop on a tunnel whose click signs in). */
+  alternate?: MenuItemModel;
 }
 
 export interface MenuSectionModel {
@@ -53,95 +64,72 @@ export interface MenuModel {
   tone: MenuTone;
   tooltip: string;
   sections: MenuSectionModel[];
+  /** Sign-ins the badge stands for (profiles of running tunnels). */
+  signInsNeeded: number;
 }
 
-const RUNNING = new Set(["starting", "authenticating", "connecting", "connected", "reconnecting"]);
-const NEEDS_SIGN_IN = new Set<TokenState>(["auth-required", "expired", "signed-out"]);
-const MAX_ERROR_LENGTH = 80;
+const MAX_SUBTITLE = 80;
 
 function clip(text: string): string {
-  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
+  return text.length > MAX_SUBTITLE ? `${text.slice(0, MAX_SUBTITLE - 1)}…` : text;
 }
 
-function tunnelItem({ definition: t, state }: MenuTunnel): MenuItemModel {
-  const base = { key: `tunnel-${t.id}`, title: t.name };
-  switch (state?.status) {
+interface Row {
+  tunnel: MenuTunnel;
+  view: StatusView;
+}
+
+function tunnelItem({ tunnel: { definition: t, state }, view }: Row): MenuItemModel {
+  const base = { key: `tunnel-${t.id}`, title: t.name, tone: view.tone };
+  const stop = { kind: "stop", tunnelId: t.id } as const;
+  switch (view.group) {
     case "connected":
       return {
         ...base,
-        tone: "ok",
-        subtitle: state.localAddress ?? localAddress(t),
-        tooltip: "Connected: click to stop",
-        action: { kind: "stop", tunnelId: t.id },
+        subtitle: state?.localAddress ?? localAddress(t),
+        tooltip: view.reason ? `${view.reason}. Click to stop.` : "Connected: click to stop",
+        action: stop,
       };
-    case "starting":
-    case "connecting":
-      return { ...base, tone: "busy", subtitle: "Connecting…", action: { kind: "stop", tunnelId: t.id } };
-    case "authenticating":
-      return { ...base, tone: "busy", subtitle: "Waiting for sign-in…", action: { kind: "stop", tunnelId: t.id } };
-    case "reconnecting":
-      return { ...base, tone: "busy", subtitle: "Reconnecting…", action: { kind: "stop", tunnelId: t.id } };
-    case "auth-required":
+    case "needs-sign-in":
       return {
         ...base,
-        tone: "warning",
         subtitle: `Sign in to ${t.profile}`,
-        tooltip: "The SSO token could not be refreshed: sign in and the tunnel reconnects by itself",
-        action: { kind: "authenticate", profile: t.profile },
+        tooltip: `${view.reason ? `${view.reason}. ` : ""}Click to sign in; the tunnel reconnects by itself. ⌥ to stop.`,
+        action: { kind: "sign-in", profile: t.profile },
+        alternate: { key: `stop-${t.id}`, title: `Stop ${t.name}`, tone: "idle", action: stop },
       };
-    case "error":
+    case "connecting":
+      return { ...base, subtitle: `${view.label}…`, tooltip: view.reason ?? view.hint, action: stop };
+    case "failed":
       return {
         ...base,
-        tone: "error",
-        subtitle: state.lastError ? clip(state.lastError) : "Failed",
-        tooltip: state.lastError,
-        action: { kind: "connect", tunnelId: t.id },
+        subtitle: clip(view.reason ?? view.label),
+        tooltip: view.reason,
+        action: view.live ? stop : { kind: "connect", tunnelId: t.id },
       };
     default:
-      return { ...base, tone: "idle", subtitle: "Not connected", action: { kind: "connect", tunnelId: t.id } };
+      return { ...base, subtitle: view.label, action: { kind: "connect", tunnelId: t.id } };
   }
-}
-
-function minutesLeft(expiresAt: number, now: number): string {
-  const minutes = Math.floor((expiresAt - now) / 60_000);
-  if (minutes >= 120) return `${Math.floor(minutes / 60)} h`;
-  return minutes <= 0 ? "less than a minute" : `${minutes} min`;
-}
-
-/** The badge means "only you can fix this": an expired token a refresh is still working on does not count. */
-function needsSignIn(p: MenuProfileState): boolean {
-  return !!p.state && NEEDS_SIGN_IN.has(p.state) && !(p.state === "expired" && p.refreshPending);
 }
 
 function profileItem(p: MenuProfileState, now: number): MenuItemModel {
   const base = { key: `profile-${p.profile}`, title: p.profile };
+  if (profileNeedsSignIn(p)) {
+    const what = p.state === "signed-out" ? "Signed out" : p.state === "expired" ? "Expired" : "Sign-in needed";
+    return {
+      ...base,
+      tone: "warning",
+      subtitle: `${what} · click to sign in`,
+      tooltip: p.reason,
+      action: { kind: "sign-in", profile: p.profile },
+    };
+  }
   if (p.state === "expired" && p.refreshPending) {
     return { ...base, tone: "busy", subtitle: "Expired · refreshing", tooltip: p.reason };
   }
-  switch (p.state) {
-    case "valid":
-      return {
-        ...base,
-        tone: "ok",
-        subtitle: p.expiresAt ? `Signed in · ${minutesLeft(p.expiresAt, now)} left` : "Signed in",
-      };
-    case "expiring":
-      return { ...base, tone: "ok", subtitle: "Signed in · refresh due" };
-    case "refreshing":
-      return { ...base, tone: "busy", subtitle: "Refreshing…" };
-    case "auth-required":
-    case "expired":
-    case "signed-out":
-      return {
-        ...base,
-        tone: "warning",
-        subtitle: p.state === "signed-out" ? "Signed out" : p.state === "expired" ? "Expired" : "Sign-in needed",
-        tooltip: p.reason,
-        action: { kind: "authenticate", profile: p.profile },
-      };
-    default:
-      return { ...base, tone: "idle", subtitle: p.reason ?? "No SSO token" };
-  }
+  if (p.state === "refreshing") return { ...base, tone: "busy", subtitle: "Refreshing…" };
+  if (p.state) return { ...base, tone: "ok", subtitle: `Signed in · ${countdown(p, now)}`, tooltip: p.reason };
+  return { ...base, tone: "idle", subtitle: p.reason ?? "No SSO token" };
 }
 
 function plural(n: number, word: string): string {
@@ -149,67 +137,79 @@ function plural(n: number, word: string): string {
 }
 
 /**
- * The whole menu: tunnels (with their action), the profiles those tunnels use, and the footer.
- * The badge (warning tone) shows whenever a tunnel or one of its profiles needs a sign-in.
+ * The whole menu: tunnels grouped by state (each with its one-click action), the profiles they use, and the footer.
+ * The badge (warning tone) stands only for running tunnels that wait for the user: a saved tunnel that is not
+ * running never raises it, whatever its profile's token says.
  */
 export function buildMenuModel(
   tunnels: readonly MenuTunnel[],
   profileStates: readonly MenuProfileState[],
   now = Date.now(),
 ): MenuModel {
-  const sorted = [...tunnels].sort((a, b) => a.definition.name.localeCompare(b.definition.name));
-  const tunnelItems = sorted.map(tunnelItem);
+  const profiles = new Map(profileStates.map((p) => [p.profile, p]));
+  const rows: Row[] = tunnels.map((tunnel) => {
+    const profile = profiles.get(tunnel.definition.profile);
+    return { tunnel, view: statusView(tunnel.state, { signedIn: profile && profileSignedIn(profile) }) };
+  });
+  const live = rows.filter((r) => r.view.live);
 
-  const usedProfiles = new Set(sorted.map((t) => t.definition.profile));
+  const usedProfiles = new Set(rows.map((r) => r.tunnel.definition.profile));
+  const liveProfiles = new Set(live.map((r) => r.tunnel.definition.profile));
+  const signIns = new Set([
+    ...live.filter((r) => r.view.needsUser).map((r) => r.tunnel.definition.profile),
+    ...profileStates.filter((p) => liveProfiles.has(p.profile) && profileNeedsSignIn(p)).map((p) => p.profile),
+  ]).size;
+  const connected = rows.filter((r) => r.view.group === "connected").length;
+  const failing = live.filter((r) => r.view.group === "failed").length;
+  const busy = live.filter((r) => r.view.group === "connecting").length;
+  const tone: MenuTone =
+    signIns > 0 ? "warning" : failing > 0 ? "error" : busy > 0 ? "busy" : connected > 0 ? "ok" : "idle";
+
+  const sections: MenuSectionModel[] = groupTunnels(
+    rows,
+    (r) => r.view,
+    (r) => r.tunnel.definition.name,
+  ).map((g) => ({ key: g.group, title: g.title, items: g.items.map(tunnelItem) }));
+  if (sections.length === 0) {
+    sections.push({
+      key: "tunnels",
+      title: "Tunnels",
+      items: [{ key: "no-tunnels", title: "No tunnels yet", tone: "idle" }],
+    });
+  }
   const profileItems = profileStates
     .filter((p) => usedProfiles.has(p.profile))
     .sort((a, b) => a.profile.localeCompare(b.profile))
     .map((p) => profileItem(p, now));
-
-  const connected = sorted.filter((t) => t.state?.status === "connected").length;
-  const running = sorted.filter((t) => t.state && RUNNING.has(t.state.status)).length;
-  const signIns = new Set([
-    ...sorted.filter((t) => t.state?.status === "auth-required").map((t) => t.definition.profile),
-    ...profileStates.filter((p) => usedProfiles.has(p.profile) && needsSignIn(p)).map((p) => p.profile),
-  ]).size;
-  const failed = sorted.filter((t) => t.state?.status === "error").length;
-
-  const tone: MenuTone =
-    signIns > 0 ? "warning" : failed > 0 ? "error" : running > connected ? "busy" : connected > 0 ? "ok" : "idle";
-
-  const summary = [
-    connected > 0 ? `${connected} connected` : undefined,
-    signIns > 0 ? `${plural(signIns, "profile")} need${signIns === 1 ? "s" : ""} sign-in` : undefined,
-    failed > 0 ? `${failed} failed` : undefined,
-  ].filter(Boolean);
-
-  const sections: MenuSectionModel[] = [
-    {
-      key: "tunnels",
-      title: "Tunnels",
-      items: tunnelItems.length > 0 ? tunnelItems : [{ key: "no-tunnels", title: "No tunnels yet", tone: "idle" }],
-    },
-  ];
   if (profileItems.length > 0) sections.push({ key: "profiles", title: "Profiles", items: profileItems });
   sections.push({
     key: "footer",
     items: [
       {
         key: "open-tunnels",
-        title: tunnelItems.length > 0 ? "Manage Tunnels…" : "Create Tunnel…",
+        title: rows.length > 0 ? "Manage Tunnels…" : "Create Tunnel…",
         action: { kind: "open-tunnels" },
       },
-      ...(running > 0 ? [{ key: "stop-all", title: "Stop All Tunnels", action: { kind: "stop-all" } as const }] : []),
+      ...(live.length > 0
+        ? [{ key: "stop-all", title: "Stop All Tunnels", action: { kind: "stop-all" } as const }]
+        : []),
       { key: "authenticate", title: "Authenticate Profile…", action: { kind: "authenticate" } },
       { key: "preferences", title: "Preferences…", action: { kind: "preferences" } },
     ],
   });
 
+  const ended = rows.filter((r) => r.view.group === "failed" && !r.view.live).length;
+  const summary = [
+    connected > 0 ? `${connected} connected` : undefined,
+    signIns > 0 ? `${plural(signIns, "profile")} need${signIns === 1 ? "s" : ""} sign-in` : undefined,
+    failing + ended > 0 ? `${failing + ended} failed` : undefined,
+  ].filter(Boolean);
   return {
     title: connected > 0 ? String(connected) : undefined,
     tone,
-    tooltip: `StormTunnel: ${summary.length > 0 ? summary.join(", ") : sorted.length > 0 ? "no tunnels connected" : "no tunnels"}`,
+    tooltip: `StormTunnel: ${summary.length > 0 ? summary.join(", ") : rows.length > 0 ? "no tunnels connected" : "no tunnels"}`,
     sections,
+    signInsNeeded: signIns,
   };
 }
 

@@ -58,3 +58,24 @@ export function backgroundSubtitle(check: BackgroundCheck, mirrors?: MirrorSync)
   if (signIns > 0) return `${signIns} SSO session${signIns === 1 ? "" : "s"} need${signIns === 1 ? "s" : ""} sign-in`;
   return mirrors?.note ?? null;
 }
+
+/** One line for a run the user started: "2 SSO sessions checked · 1 refreshed · 1 needs sign-in". */
+export function handRunSummary(check: BackgroundCheck, mirrors?: MirrorSync): string {
+  if (!check.ran) return "Automatic token refresh is off (Refresh Tokens preferences)";
+  const n = check.sessions.length;
+  if (n === 0) return "No saved tunnel uses an SSO session: nothing to refresh";
+  const refreshed = check.sessions.filter((s) => s.refreshed || s.adopted).length;
+  const signIns = check.sessions.filter((s) => NEEDS_SIGN_IN.has(s.state)).length;
+  return [
+    `${n} SSO session${n === 1 ? "" : "s"} checked`,
+    refreshed > 0 ? `${refreshed} refreshed` : undefined,
+    signIns > 0
+      ? `${signIns} need${signIns === 1 ? "s" : ""} sign-in`
+      : signIns === 0 && refreshed === 0
+        ? "all valid"
+        : undefined,
+    mirrors?.note,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+}

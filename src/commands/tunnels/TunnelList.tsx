@@ -1,76 +1,69 @@
-// The Connect Tunnel view: saved tunnels with their live status; connect, stop, create, edit, delete.
-import { Action, ActionPanel, Alert, Color, Icon, Keyboard, List, Toast, confirmAlert, showToast } from "@raycast/api";
-import { useEffect, useRef } from "react";
+// The Connect Tunnel view: saved tunnels in sections by state, kept current while open; one primary action per
+// state (Sign In, Stop, Connect), details, copy/open helpers, create, edit, duplicate and delete.
+import { Action, ActionPanel, Alert, Icon, Keyboard, List, Toast, confirmAlert, showToast } from "@raycast/api";
+import { useEffect, useRef, useState } from "react";
 import type { Env } from "../../lib/home";
 import type { TunnelDefinition } from "../../lib/tunnels/definition";
-import { loadTunnels, removeTunnel, tunnelsFile } from "../../lib/tunnels/store";
-import type { TunnelState } from "../../lib/tunnels/state";
-import { isRunning, stopTunnel, tunnelStatuses } from "../../lib/tunnels/supervisor";
-import { readSettings } from "../settings";
-import { useLoad } from "../use-load";
-import { connectTunnel, disconnectTunnel } from "./connect";
 import { describeRoute, localAddress } from "../../lib/tunnels/route";
+import { groupTunnels } from "../../lib/tunnels/status-vocabulary";
+import { removeTunnel, tunnelsFile } from "../../lib/tunnels/store";
+import { isRunning, stopTunnel } from "../../lib/tunnels/supervisor";
+import { signIn } from "../auth/sign-in";
+import { readSettings } from "../settings";
+import { useUnmountSignal } from "../use-unmount-signal";
+import { TONE_COLORS, toneIcon } from "../tones";
+import { connectTunnel, disconnectTunnel, restartTunnel, stopAllTunnels } from "./connect";
+import { FirstRunSection, TunnelsEmptyView } from "./EmptyStates";
+import { TunnelActions, type TunnelHandlers } from "./TunnelActions";
+import { TunnelDetail } from "./TunnelDetail";
 import { TunnelForm } from "./TunnelForm";
+import { useTunnelView, type TunnelRow } from "./use-tunnel-view";
 
-const LIVE = new Set(["starting", "authenticating", "connecting", "connected", "reconnecting", "auth-required"]);
-
-const STATUS_TAGS: Record<string, { value: string; color: Color }> = {
-  starting: { value: "Connecting", color: Color.Yellow },
-  authenticating: { value: "Signing In", color: Color.Yellow },
-  connecting: { value: "Connecting", color: Color.Yellow },
-  connected: { value: "Connected", color: Color.Green },
-  reconnecting: { value: "Reconnecting", color: Color.Yellow },
-  "auth-required": { value: "Sign-In Needed", color: Color.Orange },
-  error: { value: "Failed", color: Color.Red },
-};
-
-async function loadView(env: Env) {
-  const loaded = await loadTunnels(env);
-  // Reconciles dead workers to `stopped` as it reads (raycast.md §6.5 rule 6).
-  const states = new Map<string, TunnelState>((await tunnelStatuses({ env })).map((s) => [s.id, s]));
-  return { ...loaded, states };
-}
-
-const NEW_TUNNEL_SHORTCUT: Keyboard.Shortcut = { modifiers: ["cmd"], key: "n" };
+const NEW_TUNNEL_SHORTCUT: Keyboard.Shortcut = Keyboard.Shortcut.Common.New;
+const MAX_REASON = 60;
 
 export interface TunnelListProps {
   env?: Env;
   /** Connect this tunnel (id) once loaded: the menu bar's "connect" opens the view this way. */
   connectOnOpen?: string;
+  /** Connect the tunnel with this name (the command's argument, e.g. from a quicklink). */
+  connectName?: string;
+  /** Poll interval of the state files (tests shorten it). */
+  pollMs?: number;
 }
 
-export function TunnelList({ env = process.env, connectOnOpen }: TunnelListProps) {
-  const store = useLoad(() => loadView(env));
-  const tunnels = store.data?.tunnels ?? [];
-  const states = store.data?.states;
+function clip(text: string): string {
+  return text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text;
+}
 
-  async function connect(tunnel: TunnelDefinition) {
-    await connectTunnel(tunnel, env, readSettings());
-    store.reload();
+export function TunnelList({ env = process.env, connectOnOpen, connectName, pollMs }: TunnelListProps) {
+  const view = useTunnelView(env, pollMs);
+  const signal = useUnmountSignal();
+  const [showingDetail, setShowingDetail] = useState(false);
+  const [working, setWorking] = useState(false);
+  const rows = view.data?.rows ?? [];
+  const live = rows.filter((r) => r.view.live);
+
+  async function busy(fn: () => Promise<unknown>) {
+    setWorking(true);
+    try {
+      await fn();
+    } finally {
+      setWorking(false);
+      view.reload();
+    }
   }
 
-  async function disconnect(tunnel: TunnelDefinition) {
-    await disconnectTunnel(tunnel, env);
-    store.reload();
-  }
-
-  const autoConnected = useRef(false);
-  useEffect(() => {
-    if (!connectOnOpen || autoConnected.current || !store.data) return;
-    autoConnected.current = true;
-    const tunnel = store.data.tunnels.find((t) => t.id === connectOnOpen);
-    if (tunnel && !LIVE.has(store.data.states.get(tunnel.id)?.status ?? "")) void connect(tunnel);
-  }, [store.data]);
-  const problems = [...(store.data?.problems ?? []), ...(store.error ? [store.error.message] : [])];
-
-  const createAction = (
-    <Action.Push
-      title="Create Tunnel"
-      icon={Icon.Plus}
-      shortcut={NEW_TUNNEL_SHORTCUT}
-      target={<TunnelForm env={env} onSaved={store.reload} />}
-    />
-  );
+  const handlers: TunnelHandlers = {
+    connect: (t) => busy(() => connectTunnel(t, env, readSettings(), signal)),
+    stop: (t) => busy(() => disconnectTunnel(t, env)),
+    // The worker waits for the new token and reconnects by itself; the poll shows it within seconds.
+    signIn: (t) => busy(() => signIn(t.profile, env, readSettings(), { signal })),
+    remove: (t) => busy(() => remove(t)),
+    stopAll: () => busy(() => stopAllTunnels(env, live.length)),
+    reload: () => view.reload(),
+    toggleDetail: () => setShowingDetail((s) => !s),
+  };
 
   async function remove(tunnel: TunnelDefinition) {
     const confirmed = await confirmAlert({
@@ -90,22 +83,91 @@ export function TunnelList({ env = process.env, connectOnOpen }: TunnelListProps
         message: (e as Error).message,
       });
     }
-    store.reload();
+  }
+
+  // Launched to connect one tunnel (menu bar, quicklink): do it once the list is loaded.
+  const autoConnected = useRef(false);
+  useEffect(() => {
+    if ((!connectOnOpen && !connectName) || autoConnected.current || !view.data) return;
+    autoConnected.current = true;
+    const wanted = connectName?.trim().toLowerCase();
+    const row = view.data.rows.find(
+      (r) => r.definition.id === connectOnOpen || (wanted && r.definition.name.toLowerCase() === wanted),
+    );
+    if (!row) {
+      void showToast({
+        style: Toast.Style.Failure,
+        title: `No tunnel named "${connectName ?? connectOnOpen}"`,
+        message: "Pick one from the list, or create it.",
+      });
+    } else if (!row.view.live) void handlers.connect(row.definition);
+  }, [view.data]);
+
+  const createAction = (
+    <Action.Push
+      title="Create Tunnel"
+      icon={Icon.Plus}
+      shortcut={NEW_TUNNEL_SHORTCUT}
+      target={<TunnelForm env={env} onSaved={view.reload} />}
+    />
+  );
+  const problems = [...(view.data?.problems ?? []), ...(view.error ? [view.error.message] : [])];
+  const selected =
+    connectOnOpen ?? rows.find((r) => r.definition.name.toLowerCase() === connectName?.toLowerCase())?.definition.id;
+
+  function item(row: TunnelRow) {
+    const t = row.definition;
+    const reason = row.view.reason;
+    return (
+      <List.Item
+        key={t.id}
+        id={t.id}
+        title={t.name}
+        subtitle={showingDetail ? undefined : describeRoute(t)}
+        keywords={[t.profile, t.target, ...(t.remoteHost ? [t.remoteHost] : [])]}
+        icon={toneIcon(row.view.tone)}
+        accessories={[
+          ...(reason ? [{ text: clip(reason), tooltip: reason }] : []),
+          { tag: { value: row.view.label, color: TONE_COLORS[row.view.tone] }, tooltip: row.view.hint },
+          { tag: t.profile },
+          { text: row.state?.localAddress ?? localAddress(t) },
+        ]}
+        detail={showingDetail ? <TunnelDetail env={env} row={row} /> : undefined}
+        actions={
+          <TunnelActions
+            env={env}
+            row={row}
+            handlers={handlers}
+            showingDetail={showingDetail}
+            anyLive={live.length > 0}
+            createAction={createAction}
+            editForm={
+              <TunnelForm
+                env={env}
+                tunnel={t}
+                running={row.view.live}
+                onSaved={(saved, { restart }) => {
+                  view.reload();
+                  if (restart) void busy(() => restartTunnel(saved, env, readSettings(), signal));
+                }}
+              />
+            }
+            duplicateForm={<TunnelForm env={env} template={t} onSaved={view.reload} />}
+          />
+        }
+      />
+    );
   }
 
   return (
     <List
-      isLoading={store.isLoading}
-      selectedItemId={connectOnOpen}
+      isLoading={view.isLoading || working}
+      isShowingDetail={showingDetail && rows.length > 0}
+      selectedItemId={selected}
       searchBarPlaceholder="Search tunnels by name, profile or target"
     >
-      {!store.isLoading && tunnels.length === 0 && problems.length === 0 ? (
-        <List.EmptyView
-          title="No tunnels yet"
-          description="Create a tunnel to forward a local port through Session Manager to an instance, or to a database behind it."
-          icon={Icon.Plug}
-          actions={<ActionPanel>{createAction}</ActionPanel>}
-        />
+      {!view.isLoading && rows.length === 0 && problems.length === 0 ? (
+        <TunnelsEmptyView config={view.data?.config} pending={view.data?.notYetRan ?? []} createAction={createAction} />
       ) : null}
       {problems.length > 0 ? (
         <List.Section title="Needs Attention">
@@ -113,7 +175,7 @@ export function TunnelList({ env = process.env, connectOnOpen }: TunnelListProps
             <List.Item
               key={`problem-${i}`}
               title={problem}
-              icon={Icon.Warning}
+              icon={toneIcon("warning")}
               actions={
                 <ActionPanel>
                   <Action.ShowInFinder title="Show Tunnels File" path={tunnelsFile(env)} />
@@ -125,55 +187,16 @@ export function TunnelList({ env = process.env, connectOnOpen }: TunnelListProps
           ))}
         </List.Section>
       ) : null}
-      <List.Section title="Tunnels">
-        {tunnels.map((tunnel) => {
-          const state = states?.get(tunnel.id);
-          const live = LIVE.has(state?.status ?? "");
-          const tag = state ? STATUS_TAGS[state.status] : undefined;
-          return (
-            <List.Item
-              key={tunnel.id}
-              id={tunnel.id}
-              title={tunnel.name}
-              subtitle={describeRoute(tunnel)}
-              keywords={[tunnel.profile, tunnel.target, ...(tunnel.remoteHost ? [tunnel.remoteHost] : [])]}
-              icon={Icon.Plug}
-              accessories={[
-                ...(tag ? [{ tag, tooltip: state?.lastError }] : []),
-                { tag: tunnel.profile },
-                { text: state?.localAddress ?? localAddress(tunnel) },
-              ]}
-              actions={
-                <ActionPanel>
-                  {live ? (
-                    <Action title="Stop Tunnel" icon={Icon.Stop} onAction={() => disconnect(tunnel)} />
-                  ) : (
-                    <Action title="Connect Tunnel" icon={Icon.Plug} onAction={() => connect(tunnel)} />
-                  )}
-                  <Action.Push
-                    title="Edit Tunnel"
-                    icon={Icon.Pencil}
-                    target={<TunnelForm env={env} tunnel={tunnel} onSaved={store.reload} />}
-                  />
-                  {createAction}
-                  <Action.CopyToClipboard
-                    title="Copy Local Address"
-                    content={localAddress(tunnel)}
-                    shortcut={Keyboard.Shortcut.Common.Copy}
-                  />
-                  <Action
-                    title="Delete Tunnel"
-                    icon={Icon.Trash}
-                    style={Action.Style.Destructive}
-                    shortcut={Keyboard.Shortcut.Common.Remove}
-                    onAction={() => remove(tunnel)}
-                  />
-                </ActionPanel>
-              }
-            />
-          );
-        })}
-      </List.Section>
+      {groupTunnels(
+        rows,
+        (r) => r.view,
+        (r) => r.definition.name,
+      ).map((section) => (
+        <List.Section key={section.group} title={section.title} subtitle={String(section.items.length)}>
+          {section.items.map(item)}
+        </List.Section>
+      ))}
+      {rows.length > 0 ? <FirstRunSection pending={view.data?.notYetRan ?? []} onHidden={view.reload} /> : null}
     </List>
   );
 }

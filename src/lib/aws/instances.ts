@@ -1,15 +1,17 @@
 // What the target picker lists: EC2 DescribeInstances (name, state, platform, private IP) joined with SSM
-// DescribeInstanceInformation (is the agent online?), signed with the profile's role credentials. Managed nodes that
-// are not EC2 instances (mi-…) come from SSM alone. Either call may be denied by the role: the other still lists.
+// DescribeInstanceInformation (is the agent online?), signed with the credentials a tunnel on that profile would use
+// (the SSO role, then any role chain). Managed nodes that are not EC2 instances (mi-…) come from SSM alone. Either
+// call may be denied by the role: the other still lists.
 import { DescribeInstancesCommand, type Instance } from "@aws-sdk/client-ec2";
 import { DescribeInstanceInformationCommand, type InstanceInformation } from "@aws-sdk/client-ssm";
 import type { Env } from "../home";
-import { getRoleCredentials } from "../sso/role-credentials";
+import { ProfileCredentials } from "../sso/profile-credentials";
+import type { RoleCredentials } from "../sso/role-credentials";
 import { readToken } from "../sso/token-cache";
 import { ec2Client } from "./ec2-client";
 import { resolveEndpoints } from "./sdk-config";
 import { ssmClient } from "./ssm-client";
-import type { SsoProfile } from "./types";
+import type { RoleChainedProfile, SsoProfile } from "./types";
 
 /** Session Manager's view of the node: only `online` ones accept a tunnel now. */
 export type AgentStatus = "online" | "connection-lost" | "inactive" | "not-managed";
@@ -46,15 +48,24 @@ export interface ListInstancesOptions {
 
 const AGENT_ORDER: Record<AgentStatus, number> = { online: 0, "connection-lost": 1, inactive: 2, "not-managed": 3 };
 
+/**
+ * `profile` is the tunnel's profile; `root` the SSO profile whose token it lives on (the profile itself, or the end of
+ * its role chain).
+ */
 export async function listInstances(
-  profile: SsoProfile,
+  profile: SsoProfile | RoleChainedProfile,
+  root: SsoProfile,
   region: string,
   options: ListInstancesOptions,
 ): Promise<InstanceList> {
-  const read = await readToken(profile.tokenCacheFile);
+  const read = await readToken(root.tokenCacheFile);
   if (read.state !== "ok" || read.expiresAt.getTime() <= Date.now()) throw new InstancesNeedSignInError(profile.name);
-  const endpoints = resolveEndpoints(undefined, options.env, profile.endpoints);
-  const credentials = await getRoleCredentials(profile, read.token.accessToken, { endpoints, signal: options.signal });
+  const endpoints = resolveEndpoints(undefined, options.env, profile);
+  const chain = { root, hops: profile.kind === "role-chained" ? profile.hops : [] };
+  const credentials = await new ProfileCredentials(chain, {
+    accessToken: async () => read.token.accessToken,
+    endpoints,
+  }).get(options.signal);
   const [ec2, ssm] = await Promise.allSettled([
     describeInstances(region, credentials, endpoints, options.signal),
     describeInstanceInformation(region, credentials, endpoints, options.signal),
@@ -99,7 +110,7 @@ function agentStatus(i: InstanceInformation): AgentStatus {
   return "inactive";
 }
 
-type Credentials = Awaited<ReturnType<typeof getRoleCredentials>>;
+type Credentials = RoleCredentials;
 type Endpoints = ReturnType<typeof resolveEndpoints>;
 
 /** Every instance that is not terminated, all pages. */

@@ -122,6 +122,23 @@ describe("Connect Tunnel", () => {
     expect(actionsOf(view, "web")[0]).toBe("Stop Tunnel");
     expect(actionsOf(view, "rds")[0]).toBe("Stop Tunnel"); // its worker still runs and retries
     expect(actionsOf(view, "old")[0]).toBe("Connect Tunnel");
+    const shortcuts = Object.fromEntries(
+      [...findAll(itemOf(view, "old"), "Action"), ...findAll(itemOf(view, "old"), "Action.Push")].map((a) => [
+        a.props.title,
+        a.props.shortcut,
+      ]),
+    );
+    expect(shortcuts).toMatchObject({
+      "Edit Tunnel": { common: "Edit" },
+      "Duplicate Tunnel": { modifiers: ["cmd"], key: "d" },
+      "Create Tunnel": { common: "New" },
+      Refresh: { common: "Refresh" },
+      "Stop All Tunnels": { modifiers: ["ctrl", "shift"], key: "x" },
+    });
+    expect(find(itemOf(view, "web"), "Action", (p) => p.title === "Stop Tunnel").props.shortcut).toEqual({
+      modifiers: ["ctrl"],
+      key: "x",
+    });
     for (const name of ["db", "web", "rds", "old"]) {
       expect(actionsOf(view, name)).toEqual(
         expect.arrayContaining(["Show Details", "Delete Tunnel", "Stop All Tunnels", "Refresh"]),

@@ -36,6 +36,7 @@ export const SHORTCUTS = {
   stop: { modifiers: ["ctrl"], key: "x" },
   stopAll: { modifiers: ["ctrl", "shift"], key: "x" },
   details: { modifiers: ["cmd"], key: "i" },
+  duplicate: { modifiers: ["cmd"], key: "d" },
   log: { modifiers: ["cmd"], key: "l" },
   connectionString: { modifiers: ["cmd", "shift"], key: "u" },
   quicklink: { modifiers: ["cmd", "shift"], key: "l" },
@@ -105,7 +106,7 @@ export function TunnelActions(props: TunnelActionsProps) {
         <Action.Push
           title="Duplicate Tunnel"
           icon={Icon.CopyClipboard}
-          shortcut={Keyboard.Shortcut.Common.Duplicate}
+          shortcut={SHORTCUTS.duplicate}
           target={props.duplicateForm}
         />
         {props.createAction}

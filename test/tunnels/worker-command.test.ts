@@ -2,7 +2,7 @@
 import { WORKER_NODE_FLAGS, currentScriptCommand, workerArgv } from "../../src/lib/tunnels/supervisor/worker-command";
 
 describe("workerArgv", () => {
-  it("gives a Node worker the memory-lean V8 flags before its script", () => {
+  it("gives a Node worker its V8 heap flags before its script", () => {
     expect(workerArgv([process.execPath, "/x/assets/stormtunnel.js"], "t-1")).toEqual([
       process.execPath,
       ...WORKER_NODE_FLAGS,
@@ -11,7 +11,7 @@ describe("workerArgv", () => {
       "run",
       "t-1",
     ]);
-    expect(WORKER_NODE_FLAGS).toContain("--optimize-for-size");
+    expect(WORKER_NODE_FLAGS).toEqual(["--min-semi-space-size=2", "--max-semi-space-size=2"]);
   });
 
   it("keeps loader flags (tsx) after the V8 flags and honours an override", () => {

@@ -209,7 +209,7 @@ describe("Connect Tunnel", () => {
       "Bytes In / Out": "2.0 KB / 512 B",
       "Open Connections": "1 (3 in total)",
       "Sign-In": "renews automatically",
-      "Session 1": "connected · 1 open · 2.0 KB / 512 B",
+      "Session 1": "connected · s1 · 1 open · 2.0 KB / 512 B",
       "Session 2": "waiting · 0 open · 0 B / 0 B · ThrottlingException",
     });
     expect(labels["Token Valid Until"]).toBeTruthy();

@@ -55,6 +55,7 @@ export function TunnelDetail({ env, row }: { env: Env; row: TunnelRow }) {
                   title={`Session ${m.slot}`}
                   text={[
                     m.status,
+                    m.sessionId,
                     `${m.activeConnections} open`,
                     `${formatBytes(m.bytesIn)} / ${formatBytes(m.bytesOut)}`,
                     m.lastError,

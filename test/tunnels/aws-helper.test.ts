@@ -37,6 +37,14 @@ describe("AwsHelper", () => {
     expect(helper.started).toBe(2);
   });
 
+  it("streams a sign-in's progress to the worker before its answer", async () => {
+    start();
+    const seen: unknown[] = [];
+    const group = {} as Parameters<typeof helper.calls.login>[0];
+    await helper.calls.login(group, { method: "device-code", endpoints: {} }, (p) => seen.push(p));
+    expect(seen).toEqual([{ status: "starting" }, { status: "waiting-for-device-code", userCode: "ABCD-EFGH" }]);
+  });
+
   it("brings AWS errors across with their name, so the worker classifies them as it would in-process", async () => {
     start();
     const err = await helper.calls.terminateSession(target, "s-1").catch((e: Error) => e);

@@ -132,16 +132,22 @@ export class TunnelAuth {
     const stop = () => done.abort();
     opts.signal.addEventListener("abort", stop, { once: true });
     try {
-      // Loaded only when a sign-in is needed: a worker that finds a token never holds the login flows in memory.
-      const { login } = await import("../../sso/login");
-      const ours = login(this.group, {
-        env: this.o.env,
-        method: this.o.settings.loginMethod,
-        openBrowser: this.o.openBrowser,
-        endpoints: this.endpoints,
-        signal: done.signal,
-        onProgress: (p) => opts.onLogin?.(loginPrompt(p)),
-      }).then(() => "signed in" as const);
+      const onProgress = (p: LoginProgress) => opts.onLogin?.(loginPrompt(p));
+      const options = { method: this.o.settings.loginMethod, endpoints: this.endpoints };
+      // In the AWS helper, so the worker never holds the login flows or the SDK; a test's own browser runs here.
+      const ours = (
+        this.o.openBrowser
+          ? import("../../sso/login").then(({ login }) =>
+              login(this.group, {
+                env: this.o.env,
+                ...options,
+                openBrowser: this.o.openBrowser,
+                signal: done.signal,
+                onProgress,
+              }),
+            )
+          : this.o.aws.login(this.group, options, onProgress, done.signal)
+      ).then(() => "signed in" as const);
       const theirs = this.waitForToken(done.signal).then(() => "adopted" as const);
       const outcome = await Promise.race([ours, theirs]);
       this.o.log(

@@ -13,6 +13,7 @@ import {
   type StartPortForwardingInput,
 } from "../../../ssm/session-api";
 import { ProfileCredentials, type CredentialChain } from "../../../sso/profile-credentials";
+import type { LoginProgress } from "../../../sso/login";
 import { createTokenWithSdk, type RefreshTokenResult } from "../../../sso/refresh-runner";
 import { readToken, type CachedToken } from "../../../sso/token-cache";
 import { AuthRequiredError } from "../tunnel-auth";
@@ -37,6 +38,16 @@ export interface AwsCalls {
   terminateSession(target: SsmTarget, sessionId: string): Promise<void>;
   /** CreateToken(refresh_token) for the SSO session. */
   refreshToken(group: SsoSessionGroup, token: CachedToken, endpoints: AwsEndpoints): Promise<RefreshTokenResult>;
+  /**
+   * The browser (or device-code) sign-in for the SSO session; the token lands in the cache file. Progress (the URL
+   * and code to show) is reported as it comes.
+   */
+  login(
+    group: SsoSessionGroup,
+    options: { method: "pkce" | "device-code"; endpoints: AwsEndpoints },
+    onProgress: (p: LoginProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
   /** A call is coming soon (the worker is stopping): get ready for it now. */
   warm(): void;
   /** Releases what the calls hold (the helper process) once the calls under way are done. */
@@ -95,6 +106,10 @@ export const directAwsCalls: AwsCalls = {
     withSsm(target, (c) => resumeSession(c, sessionId, { abortSignal: signal })),
   terminateSession: (target, sessionId) => withSsm(target, (c) => terminateSession(c, sessionId)),
   refreshToken: (group, token, endpoints) => createTokenWithSdk({ env: {}, endpoints }, group, token),
+  login: async (group, options, onProgress, signal) => {
+    const { login } = await import("../../../sso/login");
+    await login(group, { env: process.env, ...options, onProgress, signal });
+  },
   warm: () => undefined,
   close: () => undefined,
 };

@@ -20,6 +20,7 @@ function aborted(): Error {
 }
 
 interface Pending {
+  onProgress?: (p: unknown) => void;
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
 }
@@ -40,6 +41,8 @@ export class AwsHelper {
       resumeSession: (target, sessionId, signal) => this.call("resumeSession", [target, sessionId], signal),
       terminateSession: (target, sessionId) => this.call("terminateSession", [target, sessionId]),
       refreshToken: (group, token, endpoints) => this.call("refreshToken", [group, token, endpoints]),
+      login: (group, options, onProgress, signal) =>
+        this.call("login", [group, options], signal, onProgress as (p: unknown) => void),
       warm: () => {
         if (this.closed || this.child) return;
         this.spawn();
@@ -58,7 +61,12 @@ export class AwsHelper {
     return this.child?.pid;
   }
 
-  private call(op: Operation, args: unknown[], signal?: AbortSignal): Promise<never> {
+  private call(
+    op: Operation,
+    args: unknown[],
+    signal?: AbortSignal,
+    onProgress?: (p: unknown) => void,
+  ): Promise<never> {
     if (this.closed) return Promise.reject(new Error("the worker is stopping"));
     if (signal?.aborted) return Promise.reject(aborted());
     if (this.idle) clearTimeout(this.idle);
@@ -71,6 +79,7 @@ export class AwsHelper {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.pending.set(id, {
+        onProgress,
         resolve: (v) => {
           signal?.removeEventListener("abort", onAbort);
           resolve(v as never);
@@ -96,6 +105,7 @@ export class AwsHelper {
     this.child = child;
     this.started += 1;
     child.on("message", (m: Answer) => {
+      if ("progress" in m) return this.pending.get(m.id)?.onProgress?.(m.progress);
       if ("error" in m) this.settle(m.id, undefined, fromWire(m.error));
       else this.settle(m.id, m.result ?? undefined);
     });

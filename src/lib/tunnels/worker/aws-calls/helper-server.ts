@@ -8,7 +8,7 @@ import { OPERATIONS, toWire, type Answer, type Request } from "./wire";
 const FINISH_MS = 10_000;
 
 /** Which calls take an abort signal, and where it goes in their arguments. */
-const SIGNAL_AT: Partial<Record<keyof AwsCalls, number>> = { startSession: 2, resumeSession: 2 };
+const SIGNAL_AT: Partial<Record<keyof AwsCalls, number>> = { startSession: 2, resumeSession: 2, login: 3 };
 
 export function serveAwsCalls(calls: AwsCalls = directAwsCalls): Promise<void> {
   return new Promise((resolve) => {
@@ -25,6 +25,7 @@ export function serveAwsCalls(calls: AwsCalls = directAwsCalls): Promise<void> {
       const args = [...m.args];
       const at = SIGNAL_AT[m.op];
       if (at !== undefined) args[at] = controller.signal;
+      if (m.op === "login") args[2] = (progress: unknown) => send({ id: m.id, progress });
       const run = calls[m.op] as (...args: unknown[]) => Promise<unknown>;
       const done: Promise<unknown> = run(...args)
         .then(

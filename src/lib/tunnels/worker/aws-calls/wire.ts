@@ -6,12 +6,20 @@ import { AuthRequiredError, TunnelConfigError } from "../tunnel-auth";
 import type { AwsCalls } from "./calls";
 
 export type Operation = Exclude<keyof AwsCalls, "close" | "warm">;
-export const OPERATIONS: readonly Operation[] = ["startSession", "resumeSession", "terminateSession", "refreshToken"];
+export const OPERATIONS: readonly Operation[] = [
+  "startSession",
+  "resumeSession",
+  "terminateSession",
+  "refreshToken",
+  "login",
+];
 
 /** A call (with its arguments; an abort signal stays on the worker's side), or the cancellation of one. */
 export type Request = { id: number; op: Operation; args: unknown[] } | { id: number; cancel: true };
 
-export type Answer = { id: number; result: unknown } | { id: number; error: WireError };
+/** The answer to a call, or news from a call still under way (a sign-in's progress). */
+export type Answer =
+  { id: number; result: unknown } | { id: number; error: WireError } | { id: number; progress: unknown };
 
 export interface WireError {
   cls: "SsoError" | "AuthRequiredError" | "TunnelConfigError" | "SessionApiError" | "Error";

@@ -1,12 +1,17 @@
 // The bench's destinations, behind the emulated instance or reached directly: a sink (counts and hashes what it is
 // sent, answers with the SHA-256), a source (sends the requested number of bytes of the bench pattern) and an echo.
 // Every byte is checked: the pattern stamps each 64 KiB chunk with its index, so loss, duplication or reordering
-// changes the hash.
-import { createHash, randomBytes } from "node:crypto";
+// changes the hash. They run in a process of their own (startBenchServers), so their work never slows the emulator,
+// which stands in for AWS: a paced session's 1 ms sleeps stretch when its event loop is busy with anything else.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 
 export const CHUNK = 64 * 1024;
-const block = randomBytes(CHUNK);
+/** Pseudo-random but the same in every process: the servers' process and the bench's must agree on it. */
+const block = Buffer.concat(
+  Array.from({ length: CHUNK / 32 }, (_, i) => createHash("sha256").update(`stormtunnel bench ${i}`).digest()),
+);
 
 /** Chunk `k` of the pattern (a fresh buffer: sockets may hold it after write returns). */
 export function patternChunk(k: number, length = CHUNK): Buffer {
@@ -57,7 +62,29 @@ export function header(n: number): Buffer {
   return b;
 }
 
+/** The servers in a child process (this module run as a script); its ports come back on its stdout. */
 export async function startBenchServers(): Promise<BenchServers> {
+  const child = spawn(process.execPath, [...process.execArgv, __filename, "--serve"], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const ports = await new Promise<{ sink: number; source: number; echo: number }>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("\n")) resolve(JSON.parse(out) as { sink: number; source: number; echo: number });
+    });
+    child.once("exit", (code) => reject(new Error(`bench servers exited (${code})`)));
+  });
+  return {
+    ...ports,
+    close: async () => {
+      child.stdin!.end(); // the servers exit when their stdin closes
+      if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
+
+export async function startServersHere(): Promise<BenchServers> {
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
   const listen = async (onConn: (s: Socket) => void): Promise<number> => {
@@ -108,4 +135,12 @@ export async function startBenchServers(): Promise<BenchServers> {
       await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
     },
   };
+}
+
+if (require.main === module && process.argv.includes("--serve")) {
+  void startServersHere().then((servers) => {
+    process.stdout.write(JSON.stringify({ sink: servers.sink, source: servers.source, echo: servers.echo }) + "\n");
+    process.stdin.on("data", () => undefined);
+    process.stdin.once("end", () => void servers.close().then(() => process.exit(0)));
+  });
 }

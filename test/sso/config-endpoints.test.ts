@@ -1,14 +1,13 @@
 // Endpoint overrides from ~/.aws/config alone (issue 9 item 5): a [services] section (and endpoint_url) reach every
 // sign-in call — login, refresh, logout — with no AWS_ENDPOINT_URL* in the environment. Users with VPC endpoints,
 // FIPS or a local stack configure them this way.
-import { request } from "node:http";
 import { makeLoginCommand } from "../../src/cli/commands/login";
 import { makeLogoutCommand } from "../../src/cli/commands/logout";
 import { refreshCommand } from "../../src/cli/commands/refresh";
 import type { CliIo } from "../../src/cli/io";
 import { readToken } from "../../src/lib/sso/token-cache";
 import { startEmulator, type Emulator } from "../emulator";
-import { groupOf, makeTempHome, START_URL, writeAwsConfig, type TempHome } from "./helpers";
+import { approveInBrowser, groupOf, makeTempHome, START_URL, writeAwsConfig, type TempHome } from "./helpers";
 
 let emu: Emulator;
 let home: TempHome;
@@ -57,30 +56,13 @@ function io(): CliIo & { out: string[]; err: string[] } {
   };
 }
 
-function get(url: string): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    request(url, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.headers.location));
-    })
-      .on("error", reject)
-      .end();
-  });
-}
-
-/** The user's browser: follows the authorize redirect (auto-approved) to the loopback callback. */
-async function browser(url: string): Promise<void> {
-  const location = await get(url);
-  if (location) await get(location);
-}
-
 const served = (service: string, operation: string) =>
   emu.log.filter((e) => e.service === service && e.operation === operation && e.status < 400).length;
 
 test("login, refresh and logout all go where [services] says", async () => {
   writeAwsConfig(home, config(["services = emulated"]));
   const login = io();
-  expect(await makeLoginCommand({ openBrowser: browser })(["dev"], login)).toBe(0);
+  expect(await makeLoginCommand({ openBrowser: approveInBrowser })(["dev"], login)).toBe(0);
   expect(login.out.at(-1)).toMatch(/^Signed in to SSO session corp/);
   // The browser was sent to the configured OIDC endpoint, and the token came from there.
   expect(emu.oidc.lastAuthorize?.url.startsWith(`${emu.endpoints.ssoOidc}/authorize?`)).toBe(true);
@@ -108,7 +90,7 @@ test("a profile's endpoint_url covers the services its [services] section does n
   );
   writeAwsConfig(home, text);
   expect(text).not.toContain("sso_oidc =");
-  expect(await makeLoginCommand({ openBrowser: browser })(["dev"], io())).toBe(0);
+  expect(await makeLoginCommand({ openBrowser: approveInBrowser })(["dev"], io())).toBe(0);
   expect(served("sso-oidc", "CreateToken")).toBe(1);
   expect(await makeLogoutCommand()(["dev"], io())).toBe(0);
   expect(served("sso", "Logout")).toBe(1);

@@ -1,6 +1,7 @@
 // Shared test scaffolding for the SSO tests: a throwaway HOME and StormTunnel home, never the real ones.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -135,4 +136,23 @@ export function useEmulatorHome(knobs: Partial<EmulatorKnobs> = {}): {
     world.home.cleanup();
   });
   return world;
+}
+
+/** A plain GET that does not follow redirects. */
+export function httpGet(url: string): Promise<{ status: number; location?: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }));
+    })
+      .on("error", reject)
+      .end();
+  });
+}
+
+/** The user's browser with the emulator's auto-approve on: the authorize page redirects to the loopback callback. */
+export async function approveInBrowser(url: string): Promise<void> {
+  const r = await httpGet(url);
+  if (r.location) await httpGet(r.location);
 }

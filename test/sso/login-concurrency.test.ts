@@ -1,13 +1,12 @@
 // One login per SSO session: concurrent requests join, in one process and across processes; cancel from outside.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { request } from "node:http";
 import { join } from "node:path";
 import { startEmulator, type Emulator } from "../emulator";
 import { makeLoginCommand } from "../../src/cli/commands/login";
 import { login, type LoginOptions } from "../../src/lib/sso/login";
 import { readLoginProgress, type LoginProgress } from "../../src/lib/sso/login/state";
 import { readToken } from "../../src/lib/sso/token-cache";
-import { deferred, groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
+import { approveInBrowser, deferred, groupOf, httpGet, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
 
 jest.setTimeout(60_000);
 
@@ -25,23 +24,6 @@ afterEach(async () => {
   await emu.close();
   home.cleanup();
 });
-
-function get(url: string): Promise<{ status: number; location?: string }> {
-  return new Promise((resolve, reject) => {
-    request(url, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
-    })
-      .on("error", reject)
-      .end();
-  });
-}
-
-/** The user's browser with auto-approve on: authorize → 302 → the loopback callback. */
-async function approveInBrowser(url: string): Promise<void> {
-  const r = await get(url);
-  await get(r.location!);
-}
 
 function authorizeCount(): number {
   return emu.log.filter((e) => e.operation === "Authorize" && e.method === "GET" && e.path === "/authorize").length;
@@ -184,7 +166,9 @@ it("cancels a login in another process with `login --cancel`; the follower is to
   expect(await child.exit).toBe(130);
   expect((await readLoginProgress(home.env, group))?.status).toBe("cancelled");
   await expect(follower).rejects.toMatchObject({ kind: "cancelled" });
-  await expect(approveInBrowser(url)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+  // The login's loopback listener is gone: its redirect address refuses connections.
+  const redirect = new URL(url).searchParams.get("redirect_uri")!;
+  await expect(httpGet(`${redirect}?code=x`)).rejects.toMatchObject({ code: "ECONNREFUSED" });
 });
 
 it("takes over when the process running the login dies", async () => {

@@ -1,6 +1,5 @@
 // PKCE login end to end: headless Chromium on the emulator's real consent page, the loopback listener, the token file.
 import { existsSync, readFileSync } from "node:fs";
-import { request } from "node:http";
 import { launchChromium } from "../support/chromium";
 import type { Browser, Page } from "playwright-core";
 import { startEmulator, type Emulator } from "../emulator";
@@ -8,7 +7,7 @@ import { login, type LoginOptions } from "../../src/lib/sso/login";
 import type { LoginProgress } from "../../src/lib/sso/login/state";
 import { registrationFileFor } from "../../src/lib/sso/registration-cache";
 import { readToken } from "../../src/lib/sso/token-cache";
-import { groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
+import { groupOf, httpGet, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
 
 jest.setTimeout(60_000);
 
@@ -53,19 +52,6 @@ function clickInBrowser(button: "#allow" | "#deny") {
   return { openBrowser, page: () => pagePromise! };
 }
 
-/** Plain HTTP GET that does not follow redirects. */
-function get(url: string): Promise<{ status: number; location?: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    request(url, (res) => {
-      let body = "";
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }));
-    })
-      .on("error", reject)
-      .end();
-  });
-}
-
 it("signs in through the consent page in Chromium and tells the browser it is done", async () => {
   const { group } = await groupOf(home, "dev");
   const tab = clickInBrowser("#allow");
@@ -100,7 +86,7 @@ it("signs in through the consent page in Chromium and tells the browser it is do
   expect(reg).toMatchObject({ clientId: client.clientId, grantTypes: ["authorization_code", "refresh_token"] });
   // The listener is gone once the login is over.
   const port = Number(new URL(emu.oidc.lastAuthorize!.params.redirect_uri).port);
-  await expect(get(`http://127.0.0.1:${port}/oauth/callback`)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+  await expect(httpGet(`http://127.0.0.1:${port}/oauth/callback`)).rejects.toMatchObject({ code: "ECONNREFUSED" });
 });
 
 it("reuses the PKCE registration on the next login, and the listener is up before the browser opens", async () => {
@@ -109,9 +95,9 @@ it("reuses the PKCE registration on the next login, and the listener is up befor
   // The listener must already accept connections when the browser is told to open.
   const ready = async (url: string) => {
     const port = Number(new URL(new URL(url).searchParams.get("redirect_uri")!).port);
-    expect((await get(`http://127.0.0.1:${port}/favicon.ico`)).status).toBe(404);
-    const r = await get(url);
-    void get(r.location!);
+    expect((await httpGet(`http://127.0.0.1:${port}/favicon.ico`)).status).toBe(404);
+    const r = await httpGet(url);
+    void httpGet(r.location!);
   };
   await login(group, opts({ openBrowser: ready }));
   await login(group, opts({ openBrowser: ready }));
@@ -135,13 +121,13 @@ it("a callback with another state cannot cancel the login: it gets an error page
   const { group } = await groupOf(home, "dev");
   const forged: { status: number; body: string }[] = [];
   const browser = async (url: string) => {
-    const r = await get(url);
+    const r = await httpGet(url);
     const location = new URL(r.location!);
     // A page or local process that found the port first, with a code of its own and then a denial.
     for (const q of ["code=stolen&state=00000000-0000-4000-8000-000000000000", "error=access_denied&state=x"]) {
-      forged.push(await get(`${location.origin}${location.pathname}?${q}`));
+      forged.push(await httpGet(`${location.origin}${location.pathname}?${q}`));
     }
-    await get(location.toString());
+    await httpGet(location.toString());
   };
   const token = await login(group, opts({ openBrowser: browser }));
   expect(emu.oidc.accessTokenValid(token.accessToken)).toBe(true);
@@ -162,7 +148,7 @@ it("gives up after the wait time with a clear message and closes the listener", 
   ).catch((e) => e);
   expect(err).toMatchObject({ kind: "auth-required", code: "LoginTimeout" });
   expect((err as Error).message).toContain("expired before it was approved");
-  await expect(get(redirect)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+  await expect(httpGet(redirect)).rejects.toMatchObject({ code: "ECONNREFUSED" });
 });
 
 it("publishes the URL when the browser cannot be opened, and the login can still finish", async () => {
@@ -178,7 +164,7 @@ it("publishes the URL when the browser cannot be opened, and the login can still
       onProgress: (p) => {
         seen.push(p);
         if (p.browserError && seen.filter((s) => s.browserError).length === 1) {
-          void get(p.authorizeUrl!).then((r) => get(r.location!));
+          void httpGet(p.authorizeUrl!).then((r) => httpGet(r.location!));
         }
       },
     }),
@@ -205,5 +191,5 @@ it("can be cancelled while waiting for the browser; the listener closes", async 
     }),
   ).catch((e) => e);
   expect(err).toMatchObject({ kind: "cancelled" });
-  await expect(get(redirect)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+  await expect(httpGet(redirect)).rejects.toMatchObject({ code: "ECONNREFUSED" });
 });

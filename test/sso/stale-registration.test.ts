@@ -1,14 +1,13 @@
 // A client registration Identity Center no longer knows (revoked, expired early, instance recreated) must not block
 // sign-in (issue 9 item 6): the cached one is dropped and replaced once, transparently; only a refusal of a
 // registration made moments ago is reported, naming the cause.
-import { request } from "node:http";
 import { startEmulator, type Emulator } from "../emulator";
 import { login, type LoginOptions } from "../../src/lib/sso/login";
 import { RefreshRunner } from "../../src/lib/sso/refresh-runner";
 import { readRegistration } from "../../src/lib/sso/registration-cache";
 import { DEFAULT_SETTINGS } from "../../src/lib/settings";
 import { readToken } from "../../src/lib/sso/token-cache";
-import { groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
+import { approveInBrowser, groupOf, makeTempHome, writeAwsConfig, type TempHome } from "./helpers";
 
 let emu: Emulator;
 let home: TempHome;
@@ -24,23 +23,11 @@ afterEach(async () => {
 
 const calls = (operation: string) => emu.log.filter((e) => e.service === "sso-oidc" && e.operation === operation);
 
-function get(url: string): Promise<{ status: number; location?: string }> {
-  return new Promise((resolve, reject) => {
-    request(url, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
-    })
-      .on("error", reject)
-      .end();
-  });
-}
-
 /** The user's browser with auto-approve on: authorize → 302 → the loopback callback; records every page opened. */
 function browser(opened: string[]) {
   return async (url: string) => {
     opened.push(url);
-    const r = await get(url);
-    if (r.location) await get(r.location);
+    await approveInBrowser(url);
   };
 }
 

@@ -85,7 +85,7 @@ it("an in-place writer racing our reads and writes never makes us fail or lose f
   const { group } = await groupOf(w.home, "dev");
   const token = await login(group, { env: w.home.env, method: "device-code", endpoints: w.emu.endpoints });
   await writeToken(group.tokenCacheFile, { ...token, ideField: "keep-me" });
-  const writer = spawn(python().command, [join(PY, "inplace_writer.py"), group.tokenCacheFile, "2"], {
+  const writer = spawn(python().command, [join(PY, "inplace_writer.py"), group.tokenCacheFile, "60"], {
     env: { ...python().env, PATH: w.home.env.PATH } as NodeJS.ProcessEnv,
   });
   // Collect output from the start: under load the writer may finish before the race loop below does.
@@ -95,8 +95,8 @@ it("an in-place writer racing our reads and writes never makes us fail or lose f
   await new Promise((r) => writer.stdout.once("data", r));
   let reads = 0;
   let writes = 0;
-  const deadline = Date.now() + 1800;
-  while (Date.now() < deadline) {
+  // A fixed number of our reads and writes while the writer runs, however slow the machine is; then it stops.
+  while (reads < 150) {
     const read = await readToken(group.tokenCacheFile);
     expect(read.state).toBe("ok");
     reads++;
@@ -105,10 +105,11 @@ it("an in-place writer racing our reads and writes never makes us fail or lose f
       writes++;
     }
   }
+  writer.stdin.end();
   await exited;
-  expect(JSON.parse(out.trim().split("\n").pop()!).writes).toBeGreaterThan(100);
-  expect(reads).toBeGreaterThan(50);
-  expect(writes).toBeGreaterThan(5);
+  // The writer really was rewriting the file throughout (every 2 ms), not finished before we began.
+  expect(JSON.parse(out.trim().split("\n").pop()!).writes).toBeGreaterThan(20);
+  expect(writes).toBe(30);
   // After the race, one more write of ours keeps every field anyone put there.
   await writeToken(group.tokenCacheFile, { accessToken: token.accessToken, expiresAt: token.expiresAt });
   const final = await ourToken(group.tokenCacheFile);

@@ -1,10 +1,12 @@
 """Rewrites a token cache file in place, as the AWS CLI's JSONFileCache does (open, truncate, write; no rename),
-every 2 ms for DURATION seconds, with a counter field that changes every time.
+every 2 ms until its stdin closes (or MAX_SECONDS pass), with a counter field that changes every time. Stopping on
+stdin lets the test end the race after a number of its own reads, not after a wall-clock window that load can starve.
 
-Usage: inplace_writer.py PATH DURATION_SECONDS
+Usage: inplace_writer.py PATH MAX_SECONDS
 """
 import json
 import os
+import select
 import sys
 import time
 
@@ -15,7 +17,12 @@ end = time.time() + duration
 n = 0
 sys.stdout.write("started\n")
 sys.stdout.flush()
-while time.time() < end:
+def told_to_stop():
+    readable, _, _ = select.select([sys.stdin], [], [], 0)
+    return bool(readable) and sys.stdin.read(1) == ""
+
+
+while time.time() < end and not told_to_stop():
     n += 1
     base["writerCounter"] = n
     # Padding makes each write big enough that a reader can catch it half done.

@@ -143,10 +143,11 @@ export async function demo(): Promise<void> {
       ),
     );
     // The "browser": fetches the sign-in page; the emulator approves it and redirects to StormTunnel's callback.
+    // It takes a second first, as a person would, so connect has time to show the sign-in page it is waiting on.
     const browser = join(dir, "browser.js");
     writeFileSync(
       browser,
-      "fetch(process.argv[2]).then((r) => r.text()).then(() => process.exit(0), () => process.exit(1));\n",
+      "setTimeout(() => fetch(process.argv[2]).then((r) => r.text()).then(() => process.exit(0), () => process.exit(1)), 1000);\n",
     );
     env = {
       PATH: process.env.PATH ?? "/usr/bin:/bin",

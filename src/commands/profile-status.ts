@@ -1,5 +1,6 @@
 // How a profile's token reads in every view (menu, tunnel details, Authenticate Profile): signed in or not, and how
 // long until a sign-in is really needed (the SSO session's end, not the hourly access token that renews by itself).
+import { needsSignIn, UNUSABLE_TOKEN_STATES } from "../lib/sso/needs-sign-in";
 import type { TokenState } from "../lib/sso/refresh-policy";
 
 /** The fields of ProfileTokenStatus (src/lib/sso/session-status.ts) the views read. */
@@ -14,16 +15,14 @@ export interface ProfileTokenView {
   refreshPending?: boolean;
 }
 
-const NEEDS_SIGN_IN = new Set<TokenState>(["auth-required", "expired", "signed-out"]);
-
 /** The badge means "only you can fix this": an expired token a refresh is still working on does not count. */
 export function profileNeedsSignIn(p: ProfileTokenView): boolean {
-  return !!p.state && NEEDS_SIGN_IN.has(p.state) && !(p.state === "expired" && p.refreshPending);
+  return needsSignIn(p);
 }
 
 /** Has a token a tunnel can use right now. */
 export function profileSignedIn(p: ProfileTokenView): boolean {
-  return !!p.state && !NEEDS_SIGN_IN.has(p.state) && p.tunnelUsable !== false;
+  return !!p.state && !UNUSABLE_TOKEN_STATES.has(p.state) && p.tunnelUsable !== false;
 }
 
 /** "5 h", "42 min", "3 days", "less than a minute". */

@@ -6,6 +6,7 @@ import { readSettings } from "../../src/commands/settings";
 import { loadAwsConfig } from "../../src/lib/aws";
 import { saveTunnel } from "../../src/lib/tunnels/store";
 import RefreshTokens from "../../src/refresh-tokens";
+import { startEmulator } from "../emulator";
 import { makeHome, withProcessEnv, type TestHome } from "./fixtures";
 
 const NOW = Date.parse("2026-03-01T12:00:00Z");
@@ -129,6 +130,23 @@ describe("Refresh Tokens (background)", () => {
     expect(recorded.huds).toEqual(["1 SSO session checked · 1 needs sign-in"]);
   });
 
+  it("an expired token whose refresh meets an IAM Identity Center outage is retrying, not a sign-in", async () => {
+    const emu = await startEmulator();
+    try {
+      emu.addFault({ service: "sso-oidc", operation: "CreateToken", status: 500, times: Infinity });
+      await useTunnel();
+      writeToken(-1);
+      const check = await backgroundCheck(home.env, readSettings(), { now: () => NOW, endpoints: emu.endpoints });
+      expect(emu.log.filter((e) => e.operation === "CreateToken" && e.fault).length).toBe(1);
+      expect(check).toMatchObject({ sessions: [{ state: "expired", refreshPending: true }] });
+      // Nothing the user can do: no "needs sign-in" in the subtitle or the HUD, and not "all valid" either.
+      expect(backgroundSubtitle(check)).toBeNull();
+      expect(handRunSummary(check)).toBe("1 SSO session checked · 1 refresh retrying");
+    } finally {
+      await emu.close();
+    }
+  });
+
   it("the HUD counts sessions checked, refreshed and needing a sign-in", () => {
     const session = (state: string, refreshed = false) => ({ state, refreshed }) as never;
     const check = {
@@ -137,6 +155,10 @@ describe("Refresh Tokens (background)", () => {
       sessions: [session("valid", true), session("valid"), session("expired")],
     };
     expect(handRunSummary(check)).toBe("3 SSO sessions checked · 1 refreshed · 1 needs sign-in");
+    const retrying = { ...(session("expired") as object), refreshPending: true } as never;
+    expect(handRunSummary({ ...check, sessions: [retrying, retrying, session("signed-out")] })).toBe(
+      "3 SSO sessions checked · 1 needs sign-in · 2 refreshes retrying",
+    );
     expect(handRunSummary({ ...check, sessions: [session("valid")] })).toBe("1 SSO session checked · all valid");
     expect(handRunSummary({ ...check, sessions: [] })).toBe("No saved tunnel uses an SSO session: nothing to refresh");
     expect(handRunSummary({ ran: false, reason: "auto-refresh off" })).toMatch(/refresh is off/);

@@ -66,6 +66,18 @@ describe("stormtunnel refresh", () => {
     expect(emu.oidc.createTokenCalls.refresh_token).toBe(1);
   });
 
+  test("an outage on an expired token: exit 1, the reason and the next try, and no advice to sign in", async () => {
+    await loginCorp(-MIN);
+    emu.addFault({ service: "sso-oidc", operation: "CreateToken", status: 500, times: Infinity });
+    const c = io();
+    expect(await refreshCommand(["dev"], c)).toBe(1);
+    expect(emu.log.filter((e) => e.operation === "CreateToken" && e.fault).length).toBe(1);
+    expect(c.out[0]).toMatch(/^corp \(dev, prod\): expired — /);
+    expect(c.out[0]).toMatch(/next try /);
+    // Signing in cannot help while IAM Identity Center is down; the refresh comes back by itself.
+    expect(c.out[0]).not.toMatch(/stormtunnel login/);
+  });
+
   test("auth-required: exit 1 with the reason and how to sign in", async () => {
     await loginCorp(2 * MIN);
     emu.oidc.endIdpSessions();

@@ -2,6 +2,7 @@
 // (--force: refresh even if not due). Exit 0 when every checked session has a usable token, 1 otherwise, 2 on usage.
 import { groupFor, findProfile, loadAwsConfig, type SsoSessionGroup } from "../../lib/aws";
 import { settingsFromEnv } from "../../lib/settings";
+import { needsSignIn } from "../../lib/sso/needs-sign-in";
 import { RefreshRunner, type SessionCheck } from "../../lib/sso/refresh-runner";
 import type { CliCommand } from "../io";
 import { shellQuote } from "../shell-quote";
@@ -57,7 +58,7 @@ function describe(c: SessionCheck, now: number): string {
     c.idpSessionEnd !== undefined ? `sign-in session ends ${new Date(c.idpSessionEnd).toISOString()}` : undefined,
     c.retryAt !== undefined ? `next try ${new Date(c.retryAt).toISOString()}` : undefined,
   ];
-  if (c.state === "auth-required" || c.state === "signed-out" || c.state === "expired") {
+  if (needsSignIn(c)) {
     parts.push(`sign in: stormtunnel login ${c.group.profiles[0] ? shellQuote(c.group.profiles[0]) : "<profile>"}`);
   }
   return parts.filter(Boolean).join(" — ");

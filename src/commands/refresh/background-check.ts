@@ -3,6 +3,7 @@
 // mirrors follow the cache files after every run, refresh or not.
 import { groupFor, loadAwsConfig } from "../../lib/aws";
 import type { Env } from "../../lib/home";
+import { needsSignIn, UNUSABLE_TOKEN_STATES } from "../../lib/sso/needs-sign-in";
 import type { Settings } from "../../lib/settings";
 import { RefreshRunner, type RefreshRunnerDeps, type SessionCheck } from "../../lib/sso/refresh-runner";
 import { loadTunnels } from "../../lib/tunnels/store";
@@ -11,8 +12,6 @@ import { syncMirrors, type MirrorSync } from "../mirrors/sync-mirrors";
 
 export type BackgroundCheck =
   { ran: false; reason: "auto-refresh off" } | { ran: true; tunnels: number; sessions: SessionCheck[] };
-
-const NEEDS_SIGN_IN = new Set(["auth-required", "expired", "signed-out"]);
 
 export async function backgroundCheck(
   env: Env,
@@ -54,7 +53,7 @@ export async function backgroundRun(
 
 /** Root-search subtitle of the command: what needs the user, else a paused mirror, or nothing. */
 export function backgroundSubtitle(check: BackgroundCheck, mirrors?: MirrorSync): string | null {
-  const signIns = check.ran ? check.sessions.filter((s) => NEEDS_SIGN_IN.has(s.state)).length : 0;
+  const signIns = check.ran ? check.sessions.filter(needsSignIn).length : 0;
   if (signIns > 0) return `${signIns} SSO session${signIns === 1 ? "" : "s"} need${signIns === 1 ? "s" : ""} sign-in`;
   return mirrors?.note ?? null;
 }
@@ -65,15 +64,15 @@ export function handRunSummary(check: BackgroundCheck, mirrors?: MirrorSync): st
   const n = check.sessions.length;
   if (n === 0) return "No saved tunnel uses an SSO session: nothing to refresh";
   const refreshed = check.sessions.filter((s) => s.refreshed || s.adopted).length;
-  const signIns = check.sessions.filter((s) => NEEDS_SIGN_IN.has(s.state)).length;
+  const signIns = check.sessions.filter(needsSignIn).length;
+  // Expired, but a silent refresh keeps trying through an outage: nothing for the user to do, yet not valid either.
+  const retrying = check.sessions.filter((s) => UNUSABLE_TOKEN_STATES.has(s.state) && !needsSignIn(s)).length;
   return [
     `${n} SSO session${n === 1 ? "" : "s"} checked`,
     refreshed > 0 ? `${refreshed} refreshed` : undefined,
-    signIns > 0
-      ? `${signIns} need${signIns === 1 ? "s" : ""} sign-in`
-      : signIns === 0 && refreshed === 0
-        ? "all valid"
-        : undefined,
+    signIns > 0 ? `${signIns} need${signIns === 1 ? "s" : ""} sign-in` : undefined,
+    retrying > 0 ? `${retrying} refresh${retrying === 1 ? "" : "es"} retrying` : undefined,
+    signIns + retrying + refreshed === 0 ? "all valid" : undefined,
     mirrors?.note,
   ]
     .filter(Boolean)

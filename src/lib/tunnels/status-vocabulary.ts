@@ -1,6 +1,6 @@
 // The one place that says what a tunnel's state means to its user: which group it belongs in, its label and tone,
 // whether its worker holds the local port (Stop applies), and whether it waits for the user (the menu-bar badge).
-// Connect Tunnel, the menu bar and the CLI all read states through this module.
+// Connect Tunnel and the menu bar read states through this module (the CLI prints the raw status names).
 import type { TunnelState } from "./state";
 
 /** Sections of the tunnel list and of the menu, in display order. */

@@ -122,18 +122,24 @@ describe("Connect Tunnel", () => {
     expect(actionsOf(view, "web")[0]).toBe("Stop Tunnel");
     expect(actionsOf(view, "rds")[0]).toBe("Stop Tunnel"); // its worker still runs and retries
     expect(actionsOf(view, "old")[0]).toBe("Connect Tunnel");
+    // Every action of the item, whatever its kind (the stand-in fails the render if two share a key).
+    const kinds = ["Action", "Action.Push", "Action.Open", "Action.CopyToClipboard", "Action.CreateQuicklink"];
     const shortcuts = Object.fromEntries(
-      [...findAll(itemOf(view, "old"), "Action"), ...findAll(itemOf(view, "old"), "Action.Push")].map((a) => [
-        a.props.title,
-        a.props.shortcut,
-      ]),
+      kinds.flatMap((kind) => findAll(itemOf(view, "old"), kind)).map((a) => [a.props.title, a.props.shortcut]),
     );
-    expect(shortcuts).toMatchObject({
+    expect(shortcuts).toEqual({
+      "Connect Tunnel": undefined,
+      "Show Details": { modifiers: ["cmd"], key: "i" },
+      "Open Log": { modifiers: ["cmd"], key: "l" },
+      "Copy Local Address": { common: "Copy" },
+      "Copy PostgreSQL URL": { modifiers: ["cmd", "shift"], key: "u" },
+      "Create Quicklink": { modifiers: ["cmd", "shift"], key: "l" },
       "Edit Tunnel": { common: "Edit" },
       "Duplicate Tunnel": { modifiers: ["cmd"], key: "d" },
       "Create Tunnel": { common: "New" },
-      Refresh: { common: "Refresh" },
+      "Delete Tunnel": { common: "Remove" },
       "Stop All Tunnels": { modifiers: ["ctrl", "shift"], key: "x" },
+      Refresh: { common: "Refresh" },
     });
     expect(find(itemOf(view, "web"), "Action", (p) => p.title === "Stop Tunnel").props.shortcut).toEqual({
       modifiers: ["ctrl"],

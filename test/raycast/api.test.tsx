@@ -13,8 +13,9 @@ import {
 import { readFileSync } from "node:fs";
 import type { List as RaycastList } from "@raycast/api";
 import * as standIn from "./api";
-import { Keyboard, List } from "./api";
+import { Action, ActionPanel, Keyboard, List } from "./api";
 import { PROPS_FILE, propsFromTypes } from "./props-from-types";
+import { shortcutKeys } from "./shortcuts";
 import { find, render } from "./render";
 import { recorded, resetRaycast, setPreferences } from "./api";
 
@@ -111,6 +112,53 @@ describe("@raycast/api stand-in", () => {
     await expect(render(<List.Item {...bogus} />)).rejects.toThrow('<List.Item> has no prop "tooltip" in @raycast/api');
     expect(() => Keyboard.Shortcut.Common.Edit).not.toThrow();
     expect(() => (Keyboard.Shortcut.Common as Record<string, unknown>).Stop).toThrow(/has no Stop/);
+  });
+
+  it("resolves Keyboard.Shortcut.Common to the keys Raycast binds on macOS", () => {
+    const keys = (name: string) => shortcutKeys((Keyboard.Shortcut.Common as Record<string, unknown>)[name]);
+    expect(keys("Remove")).toBe("ctrl+d");
+    expect(keys("RemoveAll")).toBe("ctrl+shift+d");
+    expect(keys("Edit")).toBe("cmd+e");
+    expect(keys("New")).toBe("cmd+n");
+    expect(keys("Refresh")).toBe("cmd+r");
+    expect(keys("Copy")).toBe("cmd+shift+c");
+    expect(keys("Duplicate")).toBe("cmd+shift+s");
+    expect(shortcutKeys({ modifiers: ["shift", "cmd"], key: "u" })).toBe("cmd+shift+u");
+    expect(shortcutKeys({ macOS: { modifiers: ["ctrl"], key: "x" }, Windows: { modifiers: ["alt"], key: "x" } })).toBe(
+      "ctrl+x",
+    );
+  });
+
+  it("fails a render where two actions of one ActionPanel share a shortcut, Common ones resolved", async () => {
+    const panel = (second: Record<string, unknown>) => (
+      <List>
+        <List.Item
+          title="db"
+          actions={
+            <ActionPanel>
+              <Action title="Delete Tunnel" shortcut={Keyboard.Shortcut.Common.Remove} onAction={() => undefined} />
+              <ActionPanel.Section>
+                <Action title="Other" onAction={() => undefined} {...second} />
+              </ActionPanel.Section>
+            </ActionPanel>
+          }
+        />
+        <List.Item
+          title="web"
+          actions={
+            <ActionPanel>
+              {/* eslint-disable-next-line @raycast/prefer-common-shortcut -- written out: the keys of Common.Remove */}
+              <Action title="Disconnect" shortcut={{ modifiers: ["ctrl"], key: "d" }} onAction={() => undefined} />
+            </ActionPanel>
+          }
+        />
+      </List>
+    );
+    // The same key in two panels (two items) is fine; so is another key in one panel.
+    await render(panel({ shortcut: { modifiers: ["ctrl", "shift"], key: "d" } }));
+    await expect(render(panel({ shortcut: { modifiers: ["ctrl"], key: "d" } }))).rejects.toThrow(
+      '"Delete Tunnel" and "Other" both use the shortcut ctrl+d in one ActionPanel',
+    );
   });
 
   it("its prop lists are the ones the installed @raycast/api types declare", () => {

@@ -2,6 +2,7 @@
 import React from "react";
 import { recorded } from "./recorded";
 import ALLOWED_PROPS from "./props.json";
+import { COMMON_SHORTCUTS, ShortcutScope, useShortcutClaim } from "./shortcuts";
 
 type Props = Record<string, unknown> & { children?: React.ReactNode };
 
@@ -14,32 +15,11 @@ function nameProxy(): Record<string, string> {
 export const Icon = nameProxy();
 export const Color = nameProxy();
 export const Image = { Mask: { Circle: "circle", RoundedRectangle: "roundedRectangle" } } as const;
-/** Raycast's common shortcuts (Keyboard.Shortcut.Common), by name; the key combinations are Raycast's to choose. */
-const COMMON_SHORTCUTS = new Set([
-  "Copy",
-  "CopyDeeplink",
-  "CopyName",
-  "CopyPath",
-  "Save",
-  "Duplicate",
-  "Edit",
-  "MoveDown",
-  "MoveUp",
-  "New",
-  "Open",
-  "OpenWith",
-  "Pin",
-  "Refresh",
-  "Remove",
-  "RemoveAll",
-  "ToggleQuickLook",
-]);
-
 export const Keyboard = {
   Shortcut: {
     Common: new Proxy({} as Record<string, { common: string }>, {
       get: (_target, key) => {
-        if (!COMMON_SHORTCUTS.has(String(key))) throw new Error(`Keyboard.Shortcut.Common has no ${String(key)}`);
+        if (!(String(key) in COMMON_SHORTCUTS)) throw new Error(`Keyboard.Shortcut.Common has no ${String(key)}`);
         return { common: String(key) };
       },
     }),
@@ -83,6 +63,7 @@ function checkProps(name: string, props: Props): void {
 function named<P extends Props>(name: string, render: (props: P) => React.ReactNode) {
   const component = (props: P) => {
     checkProps(name, props);
+    useShortcutClaim(name, props);
     return React.createElement(React.Fragment, null, render(props));
   };
   Object.defineProperty(component, "name", { value: name });
@@ -100,10 +81,14 @@ function container(name: string, slots: string[] = []) {
 
 const leaf = (name: string) => named(name, () => null);
 
-export const ActionPanel = Object.assign(container("ActionPanel"), {
-  Section: container("ActionPanel.Section"),
-  Submenu: container("ActionPanel.Submenu"),
-});
+// Each panel is its own shortcut scope: two of its actions on one key fail the render (test/raycast/shortcuts.ts).
+export const ActionPanel = Object.assign(
+  named("ActionPanel", (props: Props) => React.createElement(ShortcutScope, null, props.children)),
+  {
+    Section: container("ActionPanel.Section"),
+    Submenu: container("ActionPanel.Submenu"),
+  },
+);
 
 export const Action = Object.assign(leaf("Action"), {
   Push: leaf("Action.Push"),

@@ -19,6 +19,9 @@ const BY_PORT: Record<number, { kind: string; scheme: string; path: string }> = 
 const HTTP_PORTS = new Set([80, 3000, 4200, 5000, 5601, 8000, 8008, 8080, 8081, 8088, 8888, 9000, 9090, 15672]);
 const HTTPS_PORTS = new Set([443, 8443, 9443]);
 
+/** Binds that listen on loopback, so "localhost" reaches them (127.0.0.2 does not: localhost is 127.0.0.1 / ::1). */
+const REACHED_AS_LOCALHOST = new Set(["127.0.0.1", "::1", "0.0.0.0", "::"]);
+
 /** The host a client on this Mac connects to: a wildcard bind is reached through loopback. */
 function clientHost(bindAddress: string): string {
   if (bindAddress === "0.0.0.0") return "127.0.0.1";
@@ -33,9 +36,10 @@ export function connectionString(
   const host = `${clientHost(t.bindAddress)}:${t.localPort}`;
   const db = BY_PORT[t.remotePort];
   if (db) return { kind: `${db.kind} URL`, value: `${db.scheme}://${host}${db.path}`, browsable: false };
-  // Certificates name the real host, so https through a tunnel is mostly used with "localhost".
+  // Certificates name the real host, so https through a tunnel is mostly used with "localhost" (when that reaches it).
   if (HTTPS_PORTS.has(t.remotePort)) {
-    return { kind: "URL", value: `https://localhost:${t.localPort}/`, browsable: true };
+    const web = REACHED_AS_LOCALHOST.has(t.bindAddress) ? `localhost:${t.localPort}` : host;
+    return { kind: "URL", value: `https://${web}/`, browsable: true };
   }
   if (HTTP_PORTS.has(t.remotePort)) return { kind: "URL", value: `http://${host}/`, browsable: true };
   return undefined;

@@ -8,6 +8,7 @@ import { TunnelList } from "../../src/commands/tunnels/TunnelList";
 import ConnectTunnel from "../../src/connect-tunnel";
 import { initialState, logPath, nextState, readState, writeState, type TunnelState } from "../../src/lib/tunnels/state";
 import { loadTunnels, saveTunnel } from "../../src/lib/tunnels/store";
+import { fakeLoginWorker } from "./fake-login";
 import { makeHome, withProcessEnv, type TestHome } from "./fixtures";
 import { actionsOf, itemOf, listHelpers, run, sections } from "./tunnel-list-helpers";
 import { cliLogin, corpCacheFile, MIN } from "./mirror-helpers";
@@ -311,6 +312,16 @@ describe("Connect Tunnel", () => {
       "raycast://extensions/stormtunnel/stormtunnel/connect-tunnel",
     );
     expect(JSON.parse(url.searchParams.get("arguments")!)).toEqual({ tunnel: "Orders DB" });
+  });
+
+  it("the name argument (a quicklink) of a tunnel waiting for sign-in starts the sign-in, as its Sign in does", async () => {
+    const fake = await fakeLoginWorker(home, [{ status: "succeeded" }]);
+    await tunnelIn("auth-required", "orders-db", { lastError: "Sign-in needed: the SSO session has ended" });
+    await renderList({ connectName: "Orders-DB" });
+    await waitFor(() => recorded.toasts[0]?.transitions.at(-1) === "success", "the sign-in");
+    expect(fake.started()).toEqual({ argv: ["login", "dev"], method: "pkce" });
+    expect(recorded.toasts.map((t) => t.title)).toEqual(["Signed in to corp"]); // no second worker was started
+    expect(readState(env, "t-orders-db")?.status).toBe("auth-required"); // the running worker reconnects by itself
   });
 
   it("the name argument of an unknown tunnel says so instead of doing nothing", async () => {

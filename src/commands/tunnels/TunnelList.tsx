@@ -85,7 +85,8 @@ export function TunnelList({ env = process.env, connectOnOpen, connectName, poll
     }
   }
 
-  // Launched to connect one tunnel (menu bar, quicklink): do it once the list is loaded.
+  // Launched to connect one tunnel (menu bar, quicklink): do it once the list is loaded. One waiting for a sign-in
+  // gets the same one-click Sign In as its primary action; one already connected is only selected.
   const autoConnected = useRef(false);
   useEffect(() => {
     if ((!connectOnOpen && !connectName) || autoConnected.current || !view.data) return;
@@ -100,7 +101,8 @@ export function TunnelList({ env = process.env, connectOnOpen, connectName, poll
         title: `No tunnel named "${connectName ?? connectOnOpen}"`,
         message: "Pick one from the list, or create it.",
       });
-    } else if (!row.view.live) void handlers.connect(row.definition);
+    } else if (row.view.needsUser) void handlers.signIn(row.definition);
+    else if (!row.view.live) void handlers.connect(row.definition);
   }, [view.data]);
 
   const createAction = (

@@ -8,7 +8,11 @@ import type { TunnelDefinition } from "../../src/lib/tunnels/definition";
 import { waitFor } from "../tunnels/helpers";
 import { createWorld, type World } from "./harness";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 /** True when something accepts connections on the port. */
 function listening(port: number): Promise<boolean> {
@@ -64,18 +68,29 @@ describe("stopping a tunnel", () => {
     expect(state.lastError).toBeUndefined();
   }
 
-  test("while StartSession is pending: stops at once and never opens the port", async () => {
-    w.emu.addFault({ service: "ssm", operation: "StartSession", times: 1, delayMs: 3000 });
+  test("while StartSession is pending: stops at once, never opens the port, and terminates the session AWS opens", async () => {
+    // The test holds StartSession at the emulator until the worker is gone: past the worker's grace, so the session
+    // AWS then creates is one the worker never hears of (its AWS helper must terminate it).
+    const arrived = deferred();
+    const release = deferred();
+    w.emu.addFault({
+      service: "ssm",
+      operation: "StartSession",
+      times: 1,
+      hold: () => (arrived.resolve(), release.promise),
+    });
     const def = await w.define();
     await w.start(def);
-    await w.waitStatus(def.id, "connecting");
-    await sleep(300); // well inside the 3 s StartSession
+    await arrived.promise;
     const channelsBefore = w.emu.log.filter((e) => e.service === "data-channel" && e.operation === "connect").length;
     const { ms, forced } = await timedStop(def);
     expect(forced).toBe(false);
     expect(ms).toBeLessThan(1000);
     expectStopped(def);
-    await sleep(3200); // StartSession has answered by now: nobody may act on it
+    expect(w.sessionsOf(def)).toHaveLength(0);
+    release.resolve();
+    await waitFor(() => w.sessionsOf(def).length === 1, 10_000);
+    await expectTerminated(w.sessionsOf(def)[0].sessionId);
     expect(await listening(def.localPort)).toBe(false);
     const channelsAfter = w.emu.log.filter((e) => e.service === "data-channel" && e.operation === "connect").length;
     expect(channelsAfter).toBe(channelsBefore);
@@ -122,14 +137,21 @@ describe("stopping a tunnel", () => {
     const def = await w.define();
     await w.start(def);
     const { sessionId } = await w.waitStatus(def.id, "connected");
-    w.emu.addFault({ service: "ssm", operation: "ResumeSession", times: Infinity, delayMs: 3000 });
+    const arrived = deferred();
+    const release = deferred();
+    w.emu.addFault({
+      service: "ssm",
+      operation: "ResumeSession",
+      times: 1,
+      hold: () => (arrived.resolve(), release.promise),
+    });
     w.emu.dataChannel.closeSocket({ sessionId, abrupt: true });
-    await w.waitStatus(def.id, "reconnecting");
-    await sleep(300); // the ResumeSession call is under way
+    await arrived.promise; // the ResumeSession call is under way
     const { ms, forced } = await timedStop(def);
     expect(forced).toBe(false);
     expect(ms).toBeLessThan(1000);
     expectStopped(def);
+    release.resolve();
     await expectTerminated(sessionId!);
     expect(await listening(def.localPort)).toBe(false);
   }, 30_000);

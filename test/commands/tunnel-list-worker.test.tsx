@@ -1,11 +1,14 @@
 // Connect Tunnel with a worker (the fake one): connect, stop, Stop All, connect on open, and restarting after an edit.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { LocalStorage, recorded, resetRaycast, setConfirmAnswer } from "../raycast/api";
 import { find, findAll, interact, render, submitForm, unmount, waitFor } from "../raycast/render";
 import { TunnelList } from "../../src/commands/tunnels/TunnelList";
-import { saveTunnel } from "../../src/lib/tunnels/store";
+import { logPath, readState } from "../../src/lib/tunnels/state";
+import { loadTunnels, saveTunnel } from "../../src/lib/tunnels/store";
 import { stopTunnel } from "../../src/lib/tunnels/supervisor";
+import { isWorkerAlive } from "../../src/lib/tunnels/supervisor/liveness";
 import { freePort } from "../tunnels/helpers";
 import { makeHome, type TestHome } from "./fixtures";
 import { actionsOf, itemOf, listHelpers, push, run, sections } from "./tunnel-list-helpers";
@@ -24,6 +27,14 @@ beforeEach(async () => {
   await LocalStorage.setItem("ran.v1.tunnel-status", "x");
 });
 afterEach(() => home.cleanup());
+
+/** Something else can listen on the port now. */
+async function expectPortFree(port: number) {
+  await new Promise<void>((resolve, reject) => {
+    const s = createServer().listen(port, "127.0.0.1", () => s.close(() => resolve()));
+    s.once("error", reject);
+  });
+}
 
 describe("Connect Tunnel", () => {
   describe("with a worker (fake)", () => {
@@ -111,6 +122,29 @@ describe("Connect Tunnel", () => {
       ]);
       expect(recorded.toasts.at(-1)?.title).toBe("Stopped 2 tunnels");
       await waitFor(() => sections(view)[0]?.[0] === "Stopped", "both stopped");
+    });
+
+    it("Delete of a running tunnel asks, stops its worker and frees the port, then removes the tunnel", async () => {
+      const view = await renderList();
+      await interact(() => run(view, "Web", "Connect Tunnel")());
+      await waitFor(() => actionsOf(view, "Web")[0] === "Stop Tunnel", "connected");
+      const pid = readState(env, "t-web")!.pid!;
+      setConfirmAnswer(false);
+      await interact(() => run(view, "Web", "Delete Tunnel")());
+      expect(await isWorkerAlive(pid, "t-web")).toBe(true);
+      expect((await loadTunnels(env)).tunnels).toHaveLength(1);
+
+      setConfirmAnswer(true);
+      await interact(() => run(view, "Web", "Delete Tunnel")());
+      expect(recorded.alerts.map((a) => a.title)).toEqual(['Delete "Web"?', 'Delete "Web"?']);
+      expect(recorded.toasts.at(-1)).toMatchObject({ style: "success", title: "Tunnel deleted", message: "Web" });
+      expect(await isWorkerAlive(pid, "t-web")).toBe(false); // gone (a zombie, if any, is not a worker)
+      // The worker stopped on request (it wrote its own `stopped`) while the tunnel was still saved.
+      expect(readFileSync(logPath(env, "t-web"), "utf8")).toContain("fake worker t-web stopping; still saved: true");
+      expect(readState(env, "t-web")?.status).toBe("stopped");
+      await expectPortFree(port);
+      expect((await loadTunnels(env)).tunnels).toEqual([]);
+      await waitFor(() => findAll(view.root, "List.EmptyView").length === 1, "the empty list");
     });
 
     it("editing a running tunnel says a restart applies the change, and Save and Restart does it", async () => {

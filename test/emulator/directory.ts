@@ -30,6 +30,16 @@ export interface InstanceDef {
    * an instance Systems Manager does not manage at all (no agent, or no instance profile).
    */
   managed?: boolean;
+  /**
+   * The region it runs in: as in AWS, DescribeInstances, DescribeInstanceInformation and StartSession in another region
+   * do not see it. Absent: seen from every region (tests that do not care about regions).
+   */
+  region?: string;
+}
+
+/** Whether a call signed for `region` sees the instance (EC2 instances and managed nodes are regional). */
+export function inRegion(i: InstanceDef, region: string): boolean {
+  return i.region === undefined || i.region === region;
 }
 
 /** An IAM role that STS AssumeRole hands out (role chaining from an SSO role into a workload account). */

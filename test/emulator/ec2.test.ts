@@ -1,6 +1,8 @@
 // The EC2 emulator through the real @aws-sdk/client-ec2: filters, pagination, names from tags, credential errors.
+import { DescribeInstanceInformationCommand, SSMClient, StartSessionCommand } from "@aws-sdk/client-ssm";
 import {
   DescribeInstancesCommand,
+  EC2Client,
   paginateDescribeInstances,
   type DescribeInstancesCommandInput,
   type Instance,
@@ -109,6 +111,49 @@ describe("DescribeInstances", () => {
       name: "InvalidParameterCombination",
     });
     ec2.destroy();
+  });
+});
+
+describe("regions", () => {
+  it("an instance is seen only from its own region: EC2, Systems Manager and StartSession alike", async () => {
+    emu.directory.instances.push({
+      instanceId: "i-0eeee00001111aaaa",
+      name: "eu-api",
+      state: "running",
+      privateIp: "10.8.0.5",
+      online: true,
+      region: "eu-west-1",
+    });
+    const credentials = issueCredentials(emu);
+    const inRegion = (region: string) => ({
+      ec2: new EC2Client({ region, endpoint: emu.endpoints.ec2, credentials, maxAttempts: 1 }),
+      ssm: new SSMClient({ region, endpoint: emu.endpoints.ssm, credentials, maxAttempts: 1 }),
+    });
+    const [us, eu] = [inRegion("us-east-1"), inRegion("eu-west-1")];
+    const names = async (c: { ec2: EC2Client }) =>
+      flatten(await c.ec2.send(new DescribeInstancesCommand({}))).map(nameOf);
+    const managed = async (c: { ssm: SSMClient }) =>
+      (await c.ssm.send(new DescribeInstanceInformationCommand({}))).InstanceInformationList!.map((i) => i.InstanceId);
+
+    expect(await names(eu)).toContain("eu-api");
+    expect(await names(us)).not.toContain("eu-api");
+    expect(await names(us)).toContain("bastion"); // no region given: seen everywhere
+    await expect(
+      us.ec2.send(new DescribeInstancesCommand({ InstanceIds: ["i-0eeee00001111aaaa"] })),
+    ).rejects.toMatchObject({ name: "InvalidInstanceID.NotFound" });
+    expect(await managed(eu)).toContain("i-0eeee00001111aaaa");
+    expect(await managed(us)).not.toContain("i-0eeee00001111aaaa");
+    const start = new StartSessionCommand({
+      Target: "i-0eeee00001111aaaa",
+      DocumentName: "AWS-StartPortForwardingSession",
+      Parameters: { portNumber: ["5432"], localPortNumber: ["15432"] },
+    });
+    await expect(us.ssm.send(start)).rejects.toMatchObject({ name: "TargetNotConnected" });
+    expect((await eu.ssm.send(start)).SessionId).toBeTruthy();
+    for (const c of [us, eu]) {
+      c.ec2.destroy();
+      c.ssm.destroy();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 // DescribeInstances over directory.instances: InstanceId.N, Filter.N.Name/Value.M, MaxResults/NextToken.
 import { createHash, randomUUID } from "node:crypto";
 import type { EmulatorContext } from "../context";
-import type { InstanceDef } from "../directory";
+import { inRegion, type InstanceDef } from "../directory";
 import { el } from "./xml";
 
 export class Ec2Error extends Error {
@@ -108,16 +108,15 @@ export function describeInstances(ctx: EmulatorContext, p: URLSearchParams, acco
     if (!/^i-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id))
       throw new Ec2Error(400, "InvalidInstanceID.Malformed", `Invalid id: "${id}"`);
   }
-  const missing = ids.filter((id) => !ctx.directory.instances.some((i) => i.instanceId === id));
+  const regional = ctx.directory.instances.filter((i) => inRegion(i, region));
+  const missing = ids.filter((id) => !regional.some((i) => i.instanceId === id));
   if (missing.length === 1) {
     throw new Ec2Error(400, "InvalidInstanceID.NotFound", `The instance ID '${missing[0]}' does not exist`);
   }
   if (missing.length > 1) {
     throw new Ec2Error(400, "InvalidInstanceID.NotFound", `The instance IDs '${missing.join(", ")}' do not exist`);
   }
-  const all = ctx.directory.instances.filter(
-    (i) => (!ids.length || ids.includes(i.instanceId)) && fs.every((f) => matches(i, f)),
-  );
+  const all = regional.filter((i) => (!ids.length || ids.includes(i.instanceId)) && fs.every((f) => matches(i, f)));
   const start = decodeToken(p.get("NextToken"));
   const page = all.slice(start, start + max);
   const next = start + max < all.length ? encodeToken(start + max) : undefined;

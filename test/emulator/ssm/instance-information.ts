@@ -1,6 +1,6 @@
 // DescribeInstanceInformation: the managed instances of the directory, Online or ConnectionLost.
 import type { EmulatorContext } from "../context";
-import type { InstanceDef } from "../directory";
+import { inRegion, type InstanceDef } from "../directory";
 
 interface Filter {
   key: string;
@@ -44,9 +44,15 @@ function matches(i: InstanceDef, f: Filter): boolean {
   }
 }
 
-export function describeInstanceInformation(ctx: EmulatorContext, body: Record<string, unknown>): unknown {
+export function describeInstanceInformation(
+  ctx: EmulatorContext,
+  body: Record<string, unknown>,
+  region: string,
+): unknown {
   const filters = filtersOf(body);
-  const all = ctx.directory.instances.filter((i) => (i.managed ?? i.online) && filters.every((f) => matches(i, f)));
+  const all = ctx.directory.instances.filter(
+    (i) => inRegion(i, region) && (i.managed ?? i.online) && filters.every((f) => matches(i, f)),
+  );
   const max = typeof body.MaxResults === "number" ? body.MaxResults : 50;
   const start = typeof body.NextToken === "string" ? Number(Buffer.from(body.NextToken, "base64").toString()) || 0 : 0;
   const page = all.slice(start, start + max);

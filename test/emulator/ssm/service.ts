@@ -4,6 +4,7 @@ import type { EmulatedService, EmulatorContext } from "../context";
 import { jsonRpcUnknownOperation } from "../endpoints";
 import type { EmulatorRequest, EmulatorResponse } from "../http";
 import { authenticate, type AuthFailure } from "./auth";
+import { inRegion } from "../directory";
 import { describeInstanceInformation } from "./instance-information";
 import { assumedRoleArn, roleAllowsStartSession, sessionName } from "./identity";
 import {
@@ -68,7 +69,7 @@ export function createSsmService(ctx: EmulatorContext): EmulatedService & { cont
           return op === "ResumeSession" ? resumeSession(op, body) : terminateSession(op, body);
         }
         case "DescribeInstanceInformation":
-          return ok(op, describeInstanceInformation(ctx, body));
+          return ok(op, describeInstanceInformation(ctx, body, auth.region));
         default:
           return { ...jsonRpcUnknownOperation(SERVICE, req), operation: op };
       }
@@ -106,7 +107,8 @@ export function createSsmService(ctx: EmulatorContext): EmulatedService & { cont
     const doc = PORT_DOCUMENTS[documentName as PortDocument];
     const missing = doc.requires.find((k) => !params[k]?.[0]);
     if (missing) return error(op, "InvalidParameters", `Parameters [${missing}] are required but were not provided.`);
-    const instance = ctx.directory.instances.find((i) => i.instanceId === target);
+    // An instance of another region is not connected as far as this region's Session Manager knows.
+    const instance = ctx.directory.instances.find((i) => i.instanceId === target && inRegion(i, region));
     if (!instance || !instance.online || instance.state !== "running") {
       return error(op, "TargetNotConnected", `${target} is not connected.`);
     }

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import type { ReactTestInstance } from "react-test-renderer";
 import { recorded, resetRaycast } from "../raycast/api";
-import { find, findAll, formValues, interact, render, submitForm, waitFor } from "../raycast/render";
+import { find, findAll, formValues, interact, render, submitForm, unmount, waitFor } from "../raycast/render";
 import { TunnelForm } from "../../src/commands/tunnels/TunnelForm";
 import { MANUAL_TARGET } from "../../src/commands/tunnels/form-values";
 import { suggestLocalPort } from "../../src/commands/tunnels/port-suggestion";
@@ -268,6 +268,53 @@ describe("Target picker against the emulator", () => {
     expect(emulated.emu.log.filter((e) => e.operation === "DescribeInstances")).toHaveLength(1);
     expect(emulated.emu.log.filter((e) => e.operation === "DescribeInstanceInformation")).toHaveLength(1);
     expect(formValues(view.root).target).toBe("i-0fedcba9876543210");
+  });
+
+  it("caches the list per profile and region: a reopened form shows it at once, another region makes its own call", async () => {
+    await emulated.seedToken();
+    emulated.emu.directory.instances.push({
+      instanceId: "i-0eeee00001111aaaa",
+      name: "eu-api",
+      state: "running",
+      privateIp: "10.8.0.5",
+      online: true,
+      region: "eu-west-1",
+    });
+    const describeCalls = () => emulated.emu.log.filter((e) => e.operation === "DescribeInstances").length;
+    const listed = (root: ReactTestInstance) =>
+      findAll(dropdown(root, "target"), "Form.Dropdown.Item").map((i) => String(i.props.title).split(" · ")[0]);
+    const first = await renderForm({}, emulated.env);
+    await waitFor(() => dropdown(first.root, "target").props.value === "i-0fedcba9876543210", "the instances");
+    expect(listed(first.root)).not.toContain("eu-api");
+    expect(describeCalls()).toBe(1);
+    await unmount(first);
+
+    // Reopened: the cached list shows while its refresh is still on the wire.
+    let release: () => void = () => undefined;
+    let refreshing = false;
+    emulated.emu.addFault({
+      service: "ec2",
+      operation: "DescribeInstances",
+      times: 1,
+      hold: () => {
+        refreshing = true;
+        return new Promise<void>((r) => (release = r));
+      },
+    });
+    const again = await renderForm({}, emulated.env);
+    await waitFor(() => refreshing, "the refresh to be sent");
+    expect(listed(again.root)).toEqual(
+      expect.arrayContaining(["app-server", "bastion", "old-batch", "legacy-web", "Enter an Instance ID…"]),
+    );
+    expect(dropdown(again.root, "target").props.isLoading).toBe(true);
+    release();
+    await waitFor(() => !dropdown(again.root, "target").props.isLoading, "the refresh");
+    expect(describeCalls()).toBe(2);
+
+    // Another region is another list: not the cached one, and a call of its own.
+    await type(again.root, "region", "eu-west-1");
+    await waitFor(() => listed(again.root).includes("eu-api"), "the eu-west-1 instances");
+    expect(describeCalls()).toBe(3);
   });
 
   it("signs in on demand, then lists", async () => {

@@ -1,7 +1,6 @@
 // Refresh Now and Sign Out for one SSO session, from Authenticate Profile, each followed by a toast.
 import { Alert, Toast, confirmAlert, showToast } from "@raycast/api";
 import type { SsoSessionGroup } from "../../lib/aws";
-import { resolveEndpoints } from "../../lib/aws/sdk-config";
 import type { Env } from "../../lib/home";
 import type { Settings } from "../../lib/settings";
 import { logout } from "../../lib/sso/logout";
@@ -55,7 +54,8 @@ export async function signOut(group: SsoSessionGroup, env: Env, settings: Settin
   if (!confirmed) return false;
   const toast = await showToast({ style: Toast.Style.Animated, title: `Signing out of ${title}…` });
   try {
-    const { deleted } = await logout(group, { env, endpoints: resolveEndpoints(undefined, env) });
+    // No explicit endpoints: logout resolves them with the session's own settings (ignore_configured_endpoint_urls too).
+    const { deleted } = await logout(group, { env });
     // The cache file is gone: the LocalStorage and Keychain copies follow now rather than at the next run.
     const mirrors = await syncMirrors(env, settings);
     toast.style = Toast.Style.Success;

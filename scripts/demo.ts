@@ -106,7 +106,9 @@ export async function demo(): Promise<void> {
     const web = await startHttpServer();
     const db = await startEchoServer();
     targets.push(web, db);
-    show("its agent paces output like the real one (1 KiB per message, 1 ms apart), so speeds are AWS-like");
+    if (emu.knobs.pacing) {
+      show("its agent paces output like the real one (1 KiB per message, 1 ms apart), so speeds are AWS-like");
+    }
     show(
       `emulator: SSO OIDC ${emu.endpoints.ssoOidc}, SSM ${emu.endpoints.ssm}, data channel ${emu.endpoints.ssmmessages}; on instance ${INSTANCE}: web app on port ${web.port}, echo service on port ${db.port}`,
     );
@@ -209,6 +211,8 @@ export async function demo(): Promise<void> {
     if (got !== 1048576) throw new Error(`the 1 MiB download brought ${got} bytes`);
     const seconds = (Date.now() - downloadStart) / 1000;
     show(`1 MiB download → ${seconds.toFixed(1)} s (${(1.048576 / seconds).toFixed(2)} MB/s: Session Manager's pace)`);
+    const sleeps = emu.dataChannel.sessions().reduce((n, v) => n + v.stats.pacingSleeps, 0);
+    show(`the agent slept after each of its messages: ${sleeps} pacing sleeps so far`);
     await new Promise((r) => setTimeout(r, 1200)); // workers write their byte counters once a second
     await must(["status"]);
 

@@ -34,4 +34,8 @@ test("the demo runs end to end and leaves nothing behind", async () => {
   ]) {
     expect(stdout).toContain(step);
   }
+  // Paced like AWS (the emulator counted the agent's sleeps: at least one per 1 KiB of the 1 MiB download) and
+  // still within a minute.
+  expect(Number(/(\d+) pacing sleeps so far/.exec(stdout)?.[1])).toBeGreaterThanOrEqual(1024);
+  expect(Number(/took (\d+) s/.exec(stdout)?.[1])).toBeLessThanOrEqual(60);
 }, 250_000);

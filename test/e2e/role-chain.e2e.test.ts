@@ -7,6 +7,7 @@ import { readState } from "../../src/lib/tunnels/state";
 import { runTunnelWorker } from "../../src/lib/tunnels/worker";
 import { createWorld, type World } from "./harness";
 import { echoTransfer } from "./traffic";
+import { waitFor } from "../tunnels/helpers";
 
 const MB = 1024 * 1024;
 
@@ -60,6 +61,13 @@ describe("role-chained profile", () => {
   }, 30_000);
 
   test("survives the role credentials' expiry: a resume refused as expired renews them, same session, no byte lost", async () => {
+    // A resume first, so the worker's AWS helper is up and holds the assumed role's credentials (it lets go after
+    // 15 s idle, and a fresh helper would simply assume the role again: the refusal below would never happen).
+    const resumed = () => w.emu.log.filter((e) => e.operation === "ResumeSession" && e.status === 200).length;
+    const resumedBefore = resumed();
+    w.emu.dataChannel.closeSocket({ sessionId, abrupt: true });
+    await waitFor(() => resumed() > resumedBefore, 20_000);
+    await w.waitStatus(def.id, "connected");
     // The assumed role's 15 minutes run out at AWS; the SSO token (1 hour) and its role credentials are still good.
     w.emu.clock.advance(16 * 60_000);
     const transfer = echoTransfer(def.localPort, 2 * MB);

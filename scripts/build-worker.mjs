@@ -118,9 +118,8 @@ const sdkEntry = (clients) =>
 
 // Deterministic by construction: same sources + same esbuild (pinned) = same bytes on any machine and directory.
 // Minified output carries no paths, comments or timestamps; nothing below depends on the clock or the checkout.
-const result = await build({
-  entryPoints: [entry],
-  outfile,
+/** What both bundles share: one minified CommonJS file for Node 20+, nothing written until both are built. */
+const shared = {
   write: false,
   absWorkingDir: root,
   bundle: true,
@@ -131,10 +130,16 @@ const result = await build({
   // No map in assets/: ray build copies assets/ verbatim and a 7 MB map would ship to every user.
   sourcemap: false,
   legalComments: "none",
+  logLevel: "warning",
+};
+
+const result = await build({
+  ...shared,
+  entryPoints: [entry],
+  outfile,
   // ws probes these optional native speed-ups inside try/catch; they are not installed and must stay unresolved.
   external: ["bufferutil", "utf-8-validate"],
   banner: { js: "#!/usr/bin/env node" },
-  logLevel: "warning",
   metafile: true,
   plugins: [dropEntryHashbang, lazySdk, lazyZlib],
 }).catch((e) => {
@@ -149,16 +154,7 @@ const reached = Object.keys(result.metafile.inputs)
 const sdkResult = await build({
   stdin: { contents: sdkEntry(reached), resolveDir: root, sourcefile: "stormtunnel-sdk-entry.js", loader: "js" },
   outfile: sdkOutfile,
-  write: false,
-  absWorkingDir: root,
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  minify: true,
-  sourcemap: false,
-  legalComments: "none",
-  logLevel: "warning",
+  ...shared,
 }).catch((e) => {
   console.error(`build-worker: esbuild failed on the SDK bundle: ${e.message}`);
   process.exit(1);

@@ -1,8 +1,9 @@
 // The product's promise, through the Raycast views with real state: a real tunnel worker (the shipped bundle) against
 // the emulator loses its SSO session → Connect Tunnel and the menu show it needs a sign-in → one click on Sign in
 // runs the real login worker (device code, approved by the emulator) → the worker reconnects by itself → both views
-// show Connected. Also: the menu's Stop frees the port of a tunnel waiting for sign-in; failures show their reason.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+// show Connected. Also: the menu's Stop, and Stop All from the menu or the list, free the port of a tunnel waiting for
+// sign-in; failures show their reason.
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import type { ReactTestRenderer } from "react-test-renderer";
@@ -10,7 +11,10 @@ import { LocalStorage, environment, recorded, resetRaycast, setPreferences } fro
 import { find, findAll, interact, render, waitFor as waitForUi } from "../raycast/render";
 import { TunnelStatusMenu } from "../../src/commands/menu/TunnelStatusMenu";
 import { TunnelList } from "../../src/commands/tunnels/TunnelList";
+import { groupFor, loadAwsConfig } from "../../src/lib/aws";
 import { readState } from "../../src/lib/tunnels/state";
+import { isWorkerAlive } from "../../src/lib/tunnels/supervisor/liveness";
+import { EMULATOR_START_URL, writeSeededToken } from "../emulator/support/seeded-token";
 import { FAKE_SECURITY } from "../commands/fixtures";
 import { itemOf, sections } from "../commands/tunnel-list-helpers";
 import { createWorld, type World } from "./harness";
@@ -51,6 +55,35 @@ async function renderMenu() {
 
 const menuItem = (menu: ReactTestRenderer, title: string) =>
   find(menu.root, "MenuBarExtra.Item", (p) => p.title === title);
+
+/** Something else can listen on the port now. */
+async function expectPortFree(port: number) {
+  await new Promise<void>((resolve, reject) => {
+    const s = createServer().listen(port, "127.0.0.1", () => s.close(() => resolve()));
+    s.once("error", reject);
+  });
+}
+
+/** Adds an SSO session `name` (with profile `name`) to the AWS config, signed in against the emulator. */
+async function signedInSession(name: string) {
+  appendFileSync(
+    w.env.AWS_CONFIG_FILE,
+    [
+      `[sso-session ${name}]`,
+      `sso_start_url = ${EMULATOR_START_URL}`,
+      "sso_region = us-east-1",
+      "sso_registration_scopes = sso:account:access",
+      "",
+      `[profile ${name}]`,
+      `sso_session = ${name}`,
+      "sso_account_id = 111122223333",
+      "sso_role_name = Developer",
+      "region = us-east-1",
+      "",
+    ].join("\n"),
+  );
+  await writeSeededToken(w.emu, groupFor(await loadAwsConfig({ env: w.env }), name)!.tokenCacheFile);
+}
 
 describe("the sign-in loop in one click", () => {
   test("Sign in on a tunnel waiting for sign-in → real login → the worker reconnects → list and menu show Connected", async () => {
@@ -100,11 +133,44 @@ describe("the sign-in loop in one click", () => {
     expect(findAll(menu.root, "MenuBarExtra.Item").map((i) => i.props.title)).toContain("Stop All Tunnels");
     await interact(() => stop.props.onAction());
     expect(readState(w.env, def.id)?.status).toBe("stopped");
-    await new Promise<void>((resolve, reject) => {
-      const s = createServer().listen(def.localPort, "127.0.0.1", () => s.close(() => resolve()));
-      s.once("error", reject);
-    });
+    await expectPortFree(def.localPort);
   }, 60_000);
+
+  test.each(["the menu", "the list"])(
+    "%s's Stop All stops a tunnel waiting for sign-in with the connected ones and frees every port",
+    async (where) => {
+      await w.seedToken();
+      const waiting = await w.define({ name: "orders-db" });
+      await w.start(waiting);
+      await w.waitStatus(waiting.id, "connected");
+      await loseSignIn(waiting.id);
+      // A second SSO session, still signed in: its tunnel stays connected.
+      await signedInSession("ops");
+      const connected = await w.define({ name: "reports", profile: "ops" });
+      await w.start(connected);
+      await w.waitStatus(connected.id, "connected");
+      expect(readState(w.env, waiting.id)?.status).toBe("auth-required");
+      const workers = [waiting, connected].map((d) => ({ id: d.id, pid: readState(w.env, d.id)!.pid! }));
+
+      if (where === "the menu") {
+        const menu = await renderMenu();
+        await interact(() => (menuItem(menu, "Stop All Tunnels").props.onAction as () => Promise<void>)());
+      } else {
+        const list = await render(<TunnelList env={w.env} pollMs={60_000} />);
+        await waitForUi(() => sections(list)[0]?.[0] === "Needs Sign-In", "the list");
+        const stopAll = find(itemOf(list, "orders-db"), "Action", (p) => p.title === "Stop All Tunnels");
+        await interact(() => (stopAll.props.onAction as () => Promise<void>)());
+        expect(recorded.alerts.map((a) => a.title)).toEqual(["Stop all 2 running tunnels?"]);
+        expect(recorded.toasts.at(-1)?.title).toBe("Stopped 2 tunnels");
+      }
+      for (const { id, pid } of workers) {
+        expect(readState(w.env, id)?.status).toBe("stopped");
+        expect(await isWorkerAlive(pid, id)).toBe(false);
+      }
+      for (const def of [waiting, connected]) await expectPortFree(def.localPort);
+    },
+    90_000,
+  );
 
   test("a refused destination and an ended session show their reason in the list", async () => {
     await w.seedToken();

@@ -5,7 +5,7 @@
 // which stands in for AWS: a paced session's 1 ms sleeps stretch when its event loop is busy with anything else.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 
 export const CHUNK = 64 * 1024;
 /** Pseudo-random but the same in every process: the servers' process and the bench's must agree on it. */
@@ -84,6 +84,40 @@ export async function startBenchServers(): Promise<BenchServers> {
   };
 }
 
+/**
+ * A plain TCP relay to `port` in a process of its own: what any one extra process in a path costs on this machine,
+ * with no protocol at all (the floor under the tunnel's latency tail, which crosses several processes).
+ */
+export async function startRelay(port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const child = spawn(process.execPath, [...process.execArgv, __filename, "--relay", String(port)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const relayPort = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once("data", (d: Buffer) => resolve(Number(d.toString().trim())));
+    child.once("exit", (code) => reject(new Error(`bench relay exited (${code})`)));
+  });
+  return {
+    port: relayPort,
+    close: async () => {
+      child.stdin!.end();
+      if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
+
+function relayHere(to: number): void {
+  const server = createServer({ noDelay: true }, (s) => {
+    const up = connect({ port: to, host: "127.0.0.1", noDelay: true });
+    s.pipe(up).pipe(s);
+    const end = () => (s.destroy(), up.destroy());
+    s.on("error", end).on("close", end);
+    up.on("error", end).on("close", end);
+  });
+  server.listen(0, "127.0.0.1", () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));
+  process.stdin.on("data", () => undefined);
+  process.stdin.once("end", () => process.exit(0));
+}
+
 export async function startServersHere(): Promise<BenchServers> {
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
@@ -135,6 +169,10 @@ export async function startServersHere(): Promise<BenchServers> {
       await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
     },
   };
+}
+
+if (require.main === module && process.argv.includes("--relay")) {
+  relayHere(Number(process.argv[process.argv.indexOf("--relay") + 1]));
 }
 
 if (require.main === module && process.argv.includes("--serve")) {

@@ -18,7 +18,7 @@ import {
   processUsage,
   upload,
 } from "./measure";
-import { startBenchServers } from "./servers";
+import { startBenchServers, startRelay } from "./servers";
 import { toMarkdown } from "./tunnel-table";
 
 export { processUsage } from "./measure";
@@ -39,6 +39,8 @@ export interface Figures {
 
 export interface TunnelBenchResult {
   direct: Figures;
+  /** 64 B echo through one plain TCP relay process: the machine's cost of one more process in the path. */
+  relay: { rttP50: number; rttP99: number };
   unpaced: Figures;
   paced1: Figures;
   paced4: Figures;
@@ -140,6 +142,11 @@ export async function measure(sizes: BenchSizes): Promise<TunnelBenchResult> {
     const directRuns: Run[] = [];
     for (let i = 0; i < sizes.reps; i++) directRuns.push(await once(servers, sizes.unpacedMB, sizes.pings, true));
     const direct = medians(directRuns, load);
+    const relayed = await startRelay(servers.echo);
+    const relayRuns: { p50: number; p99: number }[] = [];
+    for (let i = 0; i < sizes.reps; i++) relayRuns.push(await pingPong(relayed.port, sizes.pings));
+    await relayed.close();
+    const relay = { rttP50: median(relayRuns.map((r) => r.p50)), rttP99: median(relayRuns.map((r) => r.p99)) };
 
     // Unpaced: the client's own cost, which AWS's pacing would hide.
     const w = await createWorld({ knobs: { pacing: false } }, REAL_SETTINGS);
@@ -170,7 +177,7 @@ export async function measure(sizes: BenchSizes): Promise<TunnelBenchResult> {
     await wp.seedToken();
     const paced1 = await pacedColumn(wp, servers, 1, sizes);
     const paced4 = await pacedColumn(wp, servers, 4, sizes);
-    return { direct, unpaced, paced1, paced4, sizes };
+    return { direct, relay, unpaced, paced1, paced4, sizes };
   } finally {
     for (const w of worlds) await w.close();
     await servers.close();

@@ -1,6 +1,6 @@
 // What the tunnel bench measures, as plain functions over a local port: throughput each way (every byte checked
 // against the pattern's hash), parallel downloads, 64 B echo round trips, fan-out, and a worker's memory and CPU.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createConnection, type Socket } from "node:net";
@@ -163,5 +163,27 @@ export async function peakRss<T>(pids: number[], work: () => Promise<T>): Promis
     return { result, peakMB };
   } finally {
     clearInterval(timer);
+  }
+}
+
+/**
+ * Idle RSS (MB) of a Node process that loads `modules` and listens on a port, with `flags`: the floor under the
+ * worker's idle figure (bare Node, and Node holding what any WebSocket-over-TLS client with a helper process needs).
+ */
+export async function nodeRssMB(flags: string[], modules: string[]): Promise<number> {
+  const code =
+    modules.map((m) => `require(${JSON.stringify(m)});`).join("") +
+    'require("net").createServer().listen(0, "127.0.0.1"); setInterval(() => {}, 1000);';
+  const child = spawn(process.execPath, [...flags, "-e", code], { stdio: "ignore" });
+  try {
+    await new Promise((r) => setTimeout(r, 3000));
+    const samples: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      samples.push(processUsage(child.pid!).rssMB);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return median(samples);
+  } finally {
+    child.kill();
   }
 }

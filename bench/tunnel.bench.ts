@@ -3,6 +3,7 @@
 // several repetitions; every byte is checked (measure.ts); the load average is recorded with each column.
 import { cpus, loadavg } from "node:os";
 import type { TunnelDefinition } from "../src/lib/tunnels/definition";
+import { WORKER_NODE_FLAGS } from "../src/lib/tunnels/supervisor/worker-command";
 import { listStates, readState } from "../src/lib/tunnels/state";
 import { createWorld, type World } from "../test/e2e/harness";
 import { waitFor } from "../test/tunnels/helpers";
@@ -12,6 +13,7 @@ import {
   load1,
   MB,
   median,
+  nodeRssMB,
   parallelDownload,
   peakRss,
   pingPong,
@@ -41,6 +43,8 @@ export interface TunnelBenchResult {
   direct: Figures;
   /** 64 B echo through one plain TCP relay process: the machine's cost of one more process in the path. */
   relay: { rttP50: number; rttP99: number };
+  /** Idle RSS of bare Node, and of Node holding the modules any WebSocket-over-TLS worker loads (MB). */
+  nodeFloor: { bareMB: number; tlsClientMB: number };
   unpaced: Figures;
   paced1: Figures;
   paced4: Figures;
@@ -177,7 +181,11 @@ export async function measure(sizes: BenchSizes): Promise<TunnelBenchResult> {
     await wp.seedToken();
     const paced1 = await pacedColumn(wp, servers, 1, sizes);
     const paced4 = await pacedColumn(wp, servers, 4, sizes);
-    return { direct, relay, unpaced, paced1, paced4, sizes };
+    const nodeFloor = {
+      bareMB: await nodeRssMB(WORKER_NODE_FLAGS, []),
+      tlsClientMB: await nodeRssMB(WORKER_NODE_FLAGS, ["net", "tls", "https", "crypto", "child_process"]),
+    };
+    return { direct, relay, nodeFloor, unpaced, paced1, paced4, sizes };
   } finally {
     for (const w of worlds) await w.close();
     await servers.close();

@@ -1,4 +1,4 @@
-// Connect Tunnel: sections by state, polling, the primary action per state, copy/open helpers, quicklinks, delete and empty states.
+// Connect Tunnel: sections by state, polling, the primary action per state, copy/open, quicklinks, delete, empty states.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LaunchType, LocalStorage, recorded, setConfirmAnswer } from "../raycast/api";

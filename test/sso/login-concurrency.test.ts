@@ -102,11 +102,12 @@ it("one caller cancelling does not cancel the login for the others", async () =>
   const { group } = await groupOf(home, "dev");
   const ac = new AbortController();
   const browserOpened = deferred<string>();
+  let tabs = 0;
   const base: LoginOptions = {
     env: home.env,
     method: "pkce",
     endpoints: emu.endpoints,
-    openBrowser: async (u) => browserOpened.resolve(u),
+    openBrowser: async (u) => (tabs++, browserOpened.resolve(u)),
   };
   const quitter = login(group, { ...base, signal: ac.signal });
   const stayer = login(group, base);
@@ -114,6 +115,10 @@ it("one caller cancelling does not cancel the login for the others", async () =>
   await expect(quitter).rejects.toMatchObject({ kind: "cancelled" });
   await approveInBrowser(await browserOpened.promise);
   expect((await stayer).accessToken).toBeTruthy();
+  // The two callers shared one login: one browser tab, one client registration, one authorization.
+  expect(tabs).toBe(1);
+  expect(emu.log.filter((e) => e.operation === "RegisterClient" && e.status === 200)).toHaveLength(1);
+  expect(authorizeCount()).toBe(1);
 });
 
 it("follows a login running in another process instead of opening a second tab", async () => {

@@ -78,7 +78,7 @@ describe("Authenticate Profile", () => {
     expect(section.props.subtitle).toBe("https://corp.awsapps.com/start");
     expect(findAll(section, "List.Item").map((i) => i.props.title)).toEqual(["dev", "dev-admin", "chained"]);
     expect(itemOf(view, "dev").props.subtitle).toBe("111122223333 · Developer");
-    expect(itemOf(view, "chained").props.subtitle).toBe("role via dev");
+    expect(itemOf(view, "chained").props.subtitle).toBe("444455556666 · Deploy via dev");
     // Renews by itself: no hourly countdown, and the tooltip says so.
     expect(accessories(view, "dev")).toEqual([
       { icon: "ArrowClockwise", tooltip: "Renews silently before it expires" },

@@ -52,7 +52,7 @@ describe("Create / Edit form", () => {
     const [usable, unusable] = findAll(profile, "Form.Dropdown.Section");
     expect(findAll(usable, "Form.Dropdown.Item").map((i) => i.props.title)).toEqual([
       "dev (111122223333 · Developer)",
-      "chained (via dev)",
+      "chained (444455556666 · Deploy via dev)",
     ]);
     expect(findAll(unusable, "Form.Dropdown.Item").map((i) => i.props.title)).toEqual([
       "static (uses static access keys (aws_access_key_id), not SSO)",

@@ -1,6 +1,7 @@
 // Which profiles the Authenticate view lists, grouped by SSO session (one sign-in covers the whole group).
 import type { AwsConfig, SsoSessionGroup } from "../../lib/aws";
 import type { ProfileTokenStatus } from "../../lib/sso/session-status";
+import { profileDetail } from "../profile-detail";
 import { countdown } from "../profile-status";
 
 export interface ProfileRow {
@@ -29,13 +30,7 @@ export function profileSections(config: AwsConfig, statuses: readonly ProfileTok
     tokenCacheKey: group.tokenCacheKey,
     rows: group.profiles.map((name) => {
       const p = byName.get(name);
-      const detail =
-        p?.kind === "sso"
-          ? [p.accountId, p.roleName].filter(Boolean).join(" · ") || undefined
-          : p?.kind === "role-chained"
-            ? `role via ${p.sourceProfile}`
-            : undefined;
-      return { profile: name, detail, status: statusOf.get(name) };
+      return { profile: name, detail: profileDetail(p), status: statusOf.get(name) };
     }),
   }));
 }

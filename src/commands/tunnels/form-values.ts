@@ -1,6 +1,7 @@
 // Form fields (strings, as Raycast's Form gives them) ↔ tunnel definitions, and the profile choices.
 import { DEFAULT_BIND_ADDRESS, poolSize, type TunnelDefinition, type TunnelInput } from "../../lib/tunnels/definition";
 import type { AwsConfig } from "../../lib/aws";
+import { profileDetail } from "../profile-detail";
 
 /** The target dropdown's choice for "type an id instead". */
 export const MANUAL_TARGET = "manual";
@@ -102,12 +103,7 @@ export function profileOptions(config: AwsConfig): ProfileOption[] {
     .filter((p) => p.usableForTunnels)
     .map((p) => ({
       name: p.name,
-      detail:
-        p.kind === "sso"
-          ? [p.accountId, p.roleName].filter(Boolean).join(" · ") || undefined
-          : p.kind === "role-chained"
-            ? `via ${p.ssoProfile ?? p.sourceProfile}`
-            : undefined,
+      detail: profileDetail(p),
       usable: true,
       region: p.region ?? (p.kind === "role-chained" ? p.chainRegion : p.kind === "sso" ? p.ssoRegion : undefined),
     }));

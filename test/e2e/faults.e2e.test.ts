@@ -110,6 +110,9 @@ describe("faults on the data channel", () => {
     w.emu.dataChannel.withholdAcks({ sessionId, count: 40 });
     await intact(MB);
     expect(stats().acksWithheld).toBe(40);
+    // The echo can be complete before the client's retransmission timer fires (the data got through; only its acks
+    // did not): wait for the retransmissions the withheld acks must cause, and for the agent to re-ack them.
+    await waitFor(() => stats().clientRetransmits > 0 && stats().duplicatesReacked > 0, 10_000);
     expect(stats().clientRetransmits).toBeGreaterThan(0);
     expect(stats().duplicatesReacked).toBeGreaterThan(0);
   }, 60_000);

@@ -6,6 +6,7 @@ import { promises as fs } from "node:fs";
 import { dirname } from "node:path";
 import { pidExists } from "./pid";
 import { abortableSleep } from "./abortable-sleep";
+import { isoTime } from "./iso-time";
 
 /** Whether the process holding a lock or running a login still exists. */
 export const isProcessAlive = pidExists;
@@ -71,7 +72,7 @@ export async function acquireFileLock(lockPath: string, opts: LockOptions = {}):
     const content: LockContent = {
       pid: process.pid,
       nonce: randomBytes(8).toString("hex"),
-      createdAt: new Date().toISOString(),
+      createdAt: isoTime(),
     };
     if (await tryCreate(lockPath, content)) return held(lockPath, content, staleMs);
     await breakIfStale(lockPath, staleMs);

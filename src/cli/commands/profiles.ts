@@ -4,6 +4,7 @@ import { loadAwsConfig, type ConfigProblem, type Profile } from "../../lib/aws";
 import { settingsFromEnv } from "../../lib/settings";
 import { tokenStatusForProfiles, type ProfileTokenStatus } from "../../lib/sso/session-status";
 import type { CliCommand } from "../io";
+import { isoTime } from "../../lib/iso-time";
 
 export const profilesCommand: CliCommand = async (args, io) => {
   const unknown = args.filter((a) => a !== "--json");
@@ -71,8 +72,8 @@ function toJson(s: ProfileTokenStatus, kind: string) {
     session: s.session,
     state: s.state,
     reason: s.reason,
-    expiresAt: s.expiresAt === undefined ? undefined : new Date(s.expiresAt).toISOString(),
-    idpSessionEnd: s.idpSessionEnd === undefined ? undefined : new Date(s.idpSessionEnd).toISOString(),
+    expiresAt: s.expiresAt === undefined ? undefined : isoTime(s.expiresAt),
+    idpSessionEnd: s.idpSessionEnd === undefined ? undefined : isoTime(s.idpSessionEnd),
     silentRefresh: s.silentRefresh,
     tunnelUsable: s.tunnelUsable,
   };
@@ -88,7 +89,7 @@ export function describeExpiry(expiresAt: number, now: number): string {
       : abs < 90 * 60_000
         ? `${Math.round(abs / 60_000)} min`
         : `${Math.round(abs / 3_600_000)} h`;
-  const iso = new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const iso = isoTime(expiresAt).replace(/\.\d{3}Z$/, "Z");
   return `${iso} (${left > 0 ? `in ${span}` : `${span} ago`})`;
 }
 

@@ -7,6 +7,7 @@ import { RefreshRunner, type SessionCheck } from "../../lib/sso/refresh-runner";
 import type { CliCommand } from "../io";
 import { shellQuote } from "../shell-quote";
 import { describeExpiry } from "./profiles";
+import { isoTime } from "../../lib/iso-time";
 
 const USAGE = "usage: stormtunnel refresh [--all|<profile>] [--force] [--json]";
 
@@ -55,8 +56,8 @@ function describe(c: SessionCheck, now: number): string {
     c.expiresAt !== undefined ? describeExpiry(c.expiresAt, now) : undefined,
     outcome,
     c.reason,
-    c.idpSessionEnd !== undefined ? `sign-in session ends ${new Date(c.idpSessionEnd).toISOString()}` : undefined,
-    c.retryAt !== undefined ? `next try ${new Date(c.retryAt).toISOString()}` : undefined,
+    c.idpSessionEnd !== undefined ? `sign-in session ends ${isoTime(c.idpSessionEnd)}` : undefined,
+    c.retryAt !== undefined ? `next try ${isoTime(c.retryAt)}` : undefined,
   ];
   if (needsSignIn(c)) {
     parts.push(`sign in: stormtunnel login ${c.group.profiles[0] ? shellQuote(c.group.profiles[0]) : "<profile>"}`);
@@ -80,5 +81,5 @@ function toJson(c: SessionCheck) {
 }
 
 function iso(ms: number | undefined): string | undefined {
-  return ms === undefined ? undefined : new Date(ms).toISOString();
+  return ms === undefined ? undefined : isoTime(ms);
 }

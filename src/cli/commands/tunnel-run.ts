@@ -2,6 +2,7 @@
 // log file; run by hand it logs to the terminal and stops on Ctrl-C (terminating its session).
 import { runTunnelWorker } from "../../lib/tunnels/worker";
 import type { CliCommand } from "../io";
+import { isoTime } from "../../lib/iso-time";
 
 export const tunnelRunCommand: CliCommand = async (args, io) => {
   const id = args[0];
@@ -13,6 +14,6 @@ export const tunnelRunCommand: CliCommand = async (args, io) => {
     env: io.env,
     id,
     signal: io.signal,
-    log: (line) => io.stdout(`${new Date().toISOString()} ${line}`),
+    log: (line) => io.stdout(`${isoTime()} ${line}`),
   });
 };

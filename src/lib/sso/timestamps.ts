@@ -1,5 +1,7 @@
 // Timestamps in the shared cache: read every variant other tools write (§4.3), write only the one all tools accept.
 
+import { isoTime } from "../iso-time";
+
 const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
 
@@ -26,7 +28,7 @@ export function parseCacheTimestamp(value: unknown): Date | undefined {
 
 /** The CLI's own format, `2026-01-02T03:04:05Z`: parsed by botocore, the JS SDK and every peer tool. */
 export function formatCacheTimestamp(date: Date | number): string {
-  return new Date(date).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return isoTime(date).replace(/\.\d{3}Z$/, "Z");
 }
 
 /** Rewrites a timestamp into the safe form; leaves values it cannot parse alone (they are not ours to destroy). */

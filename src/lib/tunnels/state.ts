@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensurePrivateDir, stormtunnelHome, type Env } from "../home";
+import { isoTime } from "../iso-time";
 
 export type TunnelStatus =
   "starting" | "authenticating" | "connecting" | "connected" | "reconnecting" | "auth-required" | "error" | "stopped";
@@ -121,7 +122,7 @@ export function listStates(env: Env): TunnelState[] {
 
 /** A fresh state for a tunnel that is about to start. */
 export function initialState(id: string, now: Date, fields: Partial<TunnelState> = {}): TunnelState {
-  const at = now.toISOString();
+  const at = isoTime(now);
   return {
     id,
     status: "starting",
@@ -137,7 +138,7 @@ export function initialState(id: string, now: Date, fields: Partial<TunnelState>
 
 /** Applies a change; `since` moves only when the status changes. */
 export function nextState(prev: TunnelState, change: Partial<TunnelState>, now: Date): TunnelState {
-  const at = now.toISOString();
+  const at = isoTime(now);
   const next = { ...prev, ...change, updatedAt: at };
   if (change.status && change.status !== prev.status) next.since = at;
   return next;

@@ -5,6 +5,7 @@ import { ensureStormtunnelHome, stormtunnelHome, type Env } from "../home";
 import { TunnelValidationError, describeErrors, validateTunnel, type TunnelDefinition } from "./definition";
 import { writeFileAtomic } from "../atomic-file";
 import { withFileLock } from "../lock";
+import { isoTime } from "../iso-time";
 
 export const TUNNELS_FILE = "tunnels.json";
 export const TUNNELS_VERSION = 1;
@@ -87,7 +88,7 @@ function nameOf(entry: unknown): string {
 }
 
 function timestamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, "-");
+  return isoTime().replace(/[:.]/g, "-");
 }
 
 /**

@@ -17,6 +17,7 @@ import { pkceLogin } from "./pkce-flow";
 import type { LoginFlow, StoredRegistration } from "../registration-cache";
 import { chooseRegistration, isInvalidClient, replaceRegistration } from "./registration";
 import { expiresAtFrom, readToken, tokenLockPath, writeToken, type CachedToken } from "../token-cache";
+import { isoTime } from "../../iso-time";
 
 export interface RunLoginOptions {
   env: Env;
@@ -33,7 +34,7 @@ export interface RunLoginOptions {
 
 export async function runLogin(group: SsoSessionGroup, opts: RunLoginOptions): Promise<CachedToken> {
   // Progress is about wall-clock time (followers compare it with theirs), not the injectable token clock.
-  const stamp = () => new Date().toISOString();
+  const stamp = () => isoTime();
   let progress: LoginProgress = {
     status: "starting",
     pid: process.pid,

@@ -4,6 +4,7 @@ import type { Env } from "../../home";
 import { RunningLogRotation } from "../log-file";
 import { logPath } from "../state";
 import { LogLimiter } from "./log-limiter";
+import { isoTime } from "../../iso-time";
 
 export interface WorkerLog {
   log: (line: string) => void;
@@ -11,7 +12,7 @@ export interface WorkerLog {
   close: () => void;
 }
 
-const defaultWrite = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+const defaultWrite = (line: string) => process.stdout.write(`${isoTime()} ${line}\n`);
 
 export function createWorkerLog(env: Env, id: string, write: (line: string) => void = defaultWrite): WorkerLog {
   const rotation = new RunningLogRotation(logPath(env, id));

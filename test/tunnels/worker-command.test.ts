@@ -1,4 +1,5 @@
 // How the supervisor builds the worker's command line.
+import { execFileSync } from "node:child_process";
 import { WORKER_NODE_FLAGS, currentScriptCommand, workerArgv } from "../../src/lib/tunnels/supervisor/worker-command";
 
 describe("workerArgv", () => {
@@ -11,7 +12,18 @@ describe("workerArgv", () => {
       "run",
       "t-1",
     ]);
-    expect(WORKER_NODE_FLAGS).toEqual(["--min-semi-space-size=2", "--max-semi-space-size=2"]);
+    expect(WORKER_NODE_FLAGS).toEqual(["--min-semi-space-size=2", "--max-semi-space-size=2", "--no-sparkplug"]);
+  });
+
+  it("uses flags this Node accepts (a flag it does not know would stop every worker at start)", () => {
+    const out = execFileSync(
+      process.execPath,
+      [...WORKER_NODE_FLAGS, "-e", "process.stdout.write(process.execArgv.slice(0, -2).join(' '))"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(out).toBe(WORKER_NODE_FLAGS.join(" "));
   });
 
   it("keeps loader flags (tsx) after the V8 flags and honours an override", () => {

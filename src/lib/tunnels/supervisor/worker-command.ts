@@ -39,10 +39,12 @@ export function resolveWorkerCommand(env: Env, explicit?: string[]): string[] {
  * V8 settings for the long-lived worker: a young generation of 2 MB semi-spaces, fixed. Small, so an idle tunnel
  * stays lean; large enough that a 64 B round trip meets a scavenge well under 1% of the time (the echo p99). Not
  * --optimize-for-size: it pins the semi-spaces at 1 MB (a scavenge every ~80 round trips) and cost a quarter of the
- * unpaced throughput, for no idle memory since the SDK left the worker (bench/). STORMTUNNEL_WORKER_NODE_FLAGS
- * overrides them.
+ * unpaced throughput, for no idle memory since the SDK left the worker (bench/). No Sparkplug: the baseline compiler
+ * spends 0.6 MB of an idle worker's resident memory on start-up code that runs once, while the data path is hot enough
+ * for the optimizing compiler either way (same unpaced throughput in bench/). STORMTUNNEL_WORKER_NODE_FLAGS overrides
+ * them.
  */
-export const WORKER_NODE_FLAGS = ["--min-semi-space-size=2", "--max-semi-space-size=2"];
+export const WORKER_NODE_FLAGS = ["--min-semi-space-size=2", "--max-semi-space-size=2", "--no-sparkplug"];
 
 export function workerArgv(prefix: string[], tunnelId: string, env: Env = {}): string[] {
   const flags = env.STORMTUNNEL_WORKER_NODE_FLAGS?.split(" ").filter(Boolean) ?? WORKER_NODE_FLAGS;

@@ -84,7 +84,9 @@ export async function parallelDownload(port: number, connections: number, n: num
 export async function pingPong(port: number, count: number): Promise<{ p50: number; p99: number }> {
   const s = await connectTo(port);
   const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
+  // The first exchange on a tunnel connection also opens its stream to the destination: connection setup (the
+  // fan-out row), not a round trip. It goes unmeasured, on every path alike.
+  for (let i = -1; i < count; i++) {
     const payload = randomBytes(64);
     const t0 = process.hrtime.bigint();
     const echoed = await new Promise<Buffer>((resolve) => {
@@ -101,7 +103,7 @@ export async function pingPong(port: number, count: number): Promise<{ p50: numb
       s.on("data", onData);
       s.write(payload);
     });
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (i >= 0) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
     if (!echoed.equals(payload)) throw new Error("an echo came back different");
   }
   s.destroy();

@@ -89,7 +89,9 @@ export function toMarkdown(r: TunnelBenchResult, load: { before: number[]; after
   const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(" / ");
   return [
     `Load average (1 / 5 / 15 min): ${la(load.before)} at the start, ${la(load.after)} at the end. ` +
-      `Medians of ${sizes.reps} repetitions direct and unpaced, ${sizes.pacedReps} paced. ` +
+      `Medians of ${sizes.reps} repetitions direct and unpaced, ${sizes.pacedReps} paced, each column after ` +
+      `${sizes.warmupReps} unmeasured warm-up repetition${sizes.warmupReps === 1 ? "" : "s"} (the JIT compiles the ` +
+      "hot paths first); each ping run starts with one unmeasured exchange (on a tunnel it opens the stream). " +
       `Transfers: ${sizes.unpacedMB} MB direct/unpaced, ${sizes.pacedMB} MB paced (4 parallel connections share ` +
       `that size); ${sizes.pings} pings (100 paced). Every byte is checked: transfers against the pattern's ` +
       "SHA-256, echoes byte for byte.",

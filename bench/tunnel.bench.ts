@@ -59,6 +59,8 @@ export interface BenchSizes {
   pings: number;
   reps: number;
   pacedReps: number;
+  /** Unmeasured repetitions at the start of each column: the JIT compiles the hot paths first. */
+  warmupReps: number;
 }
 
 /** The workers run with the settings users have (the e2e harness checks tokens every 500 ms). */
@@ -133,6 +135,7 @@ async function pacedColumn(w: World, servers: Ports, sessions: number, sizes: Be
   const t = await tunnelsFor(w, servers, sessions);
   const idleRssMB = await idleRss(t.pids);
   const load = load1();
+  for (let i = 0; i < sizes.warmupReps; i++) await once(t.ports, sizes.pacedMB, 100, false);
   const runs: Run[] = [];
   for (let i = 0; i < sizes.pacedReps; i++) runs.push(await once(t.ports, sizes.pacedMB, 100, false));
   return { ...medians(runs, load), idleRssMB };
@@ -142,11 +145,13 @@ export async function measure(sizes: BenchSizes): Promise<TunnelBenchResult> {
   const servers = await startBenchServers();
   const worlds: World[] = [];
   try {
+    for (let i = 0; i < sizes.warmupReps; i++) await once(servers, sizes.unpacedMB, sizes.pings, true);
     let load = load1();
     const directRuns: Run[] = [];
     for (let i = 0; i < sizes.reps; i++) directRuns.push(await once(servers, sizes.unpacedMB, sizes.pings, true));
     const direct = medians(directRuns, load);
     const relayed = await startRelay(servers.echo);
+    for (let i = 0; i < sizes.warmupReps; i++) await pingPong(relayed.port, sizes.pings);
     const relayRuns: { p50: number; p99: number }[] = [];
     for (let i = 0; i < sizes.reps; i++) relayRuns.push(await pingPong(relayed.port, sizes.pings));
     await relayed.close();
@@ -158,6 +163,7 @@ export async function measure(sizes: BenchSizes): Promise<TunnelBenchResult> {
     await w.seedToken();
     const t = await tunnelsFor(w, servers, 1);
     const idleRssMB = await idleRss(t.pids);
+    for (let i = 0; i < sizes.warmupReps; i++) await once(t.ports, sizes.unpacedMB, sizes.pings, true);
     load = load1();
     const cpuBefore = t.pids.map((pid) => processUsage(pid).cpuMs);
     const movedBefore = moved(w);
@@ -210,6 +216,7 @@ export async function run(): Promise<string> {
     pings: Number(env.BENCH_PINGS) || 500,
     reps: Number(env.BENCH_REPS) || 5,
     pacedReps: Number(env.BENCH_PACED_REPS) || 3,
+    warmupReps: Number(env.BENCH_WARMUP_REPS ?? 1),
   };
   const before = loadavg();
   const result = await measure(sizes);

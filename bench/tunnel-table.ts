@@ -101,9 +101,9 @@ export function toMarkdown(r: TunnelBenchResult, load: { before: number[]; after
     ...rows,
     "",
     `For scale, the same 64 B echo through one plain Node TCP relay process (no tunnel, no protocol) has p50 ` +
-      `${fmt(r.relay.rttP50, 3)} ms and p99 ${fmt(r.relay.rttP99, 3)} ms here: each process a round trip crosses ` +
-      "adds to the tail on a machine with few cores, and the tunnel's crosses three (worker, emulated agent, " +
-      "destination) where direct loopback crosses one.",
+      `${fmt(r.relay.rttP50, 3)} ms and p99 ${fmt(r.relay.rttP99, 3)} ms here. The tunnel's round trip crosses three ` +
+      "processes (worker, emulated agent, destination) where direct loopback crosses one; on a machine with few " +
+      "cores their CPU time shows in the tail.",
     "",
     `Idle memory for scale, with the worker's V8 flags: bare Node ${fmt(r.nodeFloor.bareMB, 1)} MB; Node holding ` +
       `only net, tls, https, crypto and child_process (what any WebSocket-over-TLS worker with a helper process ` +

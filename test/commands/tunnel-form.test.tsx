@@ -13,6 +13,7 @@ import { emulatedHome, type EmulatedHome } from "./emulated";
 import { fakeLoginWorker } from "./fake-login";
 import { SSO_CONFIG, makeHome, type TestHome } from "./fixtures";
 import { freePort } from "../tunnels/helpers";
+import { EU_WEST_INSTANCE } from "../emulator/directory";
 
 const CONFIG = `${SSO_CONFIG}
 [profile chained]
@@ -272,14 +273,7 @@ describe("Target picker against the emulator", () => {
 
   it("caches the list per profile and region: a reopened form shows it at once, another region makes its own call", async () => {
     await emulated.seedToken();
-    emulated.emu.directory.instances.push({
-      instanceId: "i-0eeee00001111aaaa",
-      name: "eu-api",
-      state: "running",
-      privateIp: "10.8.0.5",
-      online: true,
-      region: "eu-west-1",
-    });
+    emulated.emu.directory.instances.push({ ...EU_WEST_INSTANCE });
     const describeCalls = () => emulated.emu.log.filter((e) => e.operation === "DescribeInstances").length;
     const listed = (root: ReactTestInstance) =>
       findAll(dropdown(root, "target"), "Form.Dropdown.Item").map((i) => String(i.props.title).split(" · ")[0]);

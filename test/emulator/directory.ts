@@ -37,6 +37,16 @@ export interface InstanceDef {
   region?: string;
 }
 
+/** An instance that runs only in eu-west-1: what region tests list, filter out and connect to. */
+export const EU_WEST_INSTANCE: InstanceDef = {
+  instanceId: "i-0eeee00001111aaaa",
+  name: "eu-api",
+  state: "running",
+  privateIp: "10.8.0.5",
+  online: true,
+  region: "eu-west-1",
+};
+
 /** Whether a call signed for `region` sees the instance (EC2 instances and managed nodes are regional). */
 export function inRegion(i: InstanceDef, region: string): boolean {
   return i.region === undefined || i.region === region;

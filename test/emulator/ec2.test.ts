@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { startEmulator, type Emulator } from "./index";
 import { ec2Client, issueCredentials } from "./support/aws";
+import { EU_WEST_INSTANCE } from "./directory";
 
 let emu: Emulator;
 beforeEach(async () => {
@@ -116,14 +117,7 @@ describe("DescribeInstances", () => {
 
 describe("regions", () => {
   it("an instance is seen only from its own region: EC2, Systems Manager and StartSession alike", async () => {
-    emu.directory.instances.push({
-      instanceId: "i-0eeee00001111aaaa",
-      name: "eu-api",
-      state: "running",
-      privateIp: "10.8.0.5",
-      online: true,
-      region: "eu-west-1",
-    });
+    emu.directory.instances.push({ ...EU_WEST_INSTANCE });
     const credentials = issueCredentials(emu);
     const inRegion = (region: string) => ({
       ec2: new EC2Client({ region, endpoint: emu.endpoints.ec2, credentials, maxAttempts: 1 }),
@@ -139,12 +133,12 @@ describe("regions", () => {
     expect(await names(us)).not.toContain("eu-api");
     expect(await names(us)).toContain("bastion"); // no region given: seen everywhere
     await expect(
-      us.ec2.send(new DescribeInstancesCommand({ InstanceIds: ["i-0eeee00001111aaaa"] })),
+      us.ec2.send(new DescribeInstancesCommand({ InstanceIds: [EU_WEST_INSTANCE.instanceId] })),
     ).rejects.toMatchObject({ name: "InvalidInstanceID.NotFound" });
-    expect(await managed(eu)).toContain("i-0eeee00001111aaaa");
-    expect(await managed(us)).not.toContain("i-0eeee00001111aaaa");
+    expect(await managed(eu)).toContain(EU_WEST_INSTANCE.instanceId);
+    expect(await managed(us)).not.toContain(EU_WEST_INSTANCE.instanceId);
     const start = new StartSessionCommand({
-      Target: "i-0eeee00001111aaaa",
+      Target: EU_WEST_INSTANCE.instanceId,
       DocumentName: "AWS-StartPortForwardingSession",
       Parameters: { portNumber: ["5432"], localPortNumber: ["15432"] },
     });
